@@ -1,0 +1,143 @@
+//! Command-line syntax (clap derive). Doc comments are the help text. No I/O here.
+
+use std::path::PathBuf;
+
+use clap::{Args as ClapArgs, Parser, Subcommand};
+
+use crate::report::Format;
+
+/// Find leaked secrets (API keys, tokens, passwords, private keys) in files,
+/// standard input and git history.
+#[derive(Debug, Parser)]
+#[command(name = "leakhound", version, about, max_term_width = 100)]
+pub struct Args {
+    /// What to scan.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Options shared by every command.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// The entry points.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories (default: the current directory).
+    Dir {
+        /// Files or directories to scan.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// Scan files that .gitignore / .ignore would exclude.
+        #[arg(long)]
+        no_ignore: bool,
+    },
+    /// Scan standard input.
+    Stdin {
+        /// Name of the input in reports.
+        #[arg(long, default_value = "stdin")]
+        label: String,
+    },
+    /// List the rules in force, or check every rule against its examples.
+    Rules {
+        /// list or check.
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+/// `leakhound rules ...`
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List every rule: id, severity, tags, description (`--format json` for JSON).
+    List,
+    /// Compile every rule and run its examples and negative examples through
+    /// the detector, naming each failure; exit 1 if any fails.
+    Check,
+}
+
+/// Options shared by every command.
+#[derive(Debug, ClapArgs)]
+pub struct CommonArgs {
+    /// Report format.
+    #[arg(short, long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to FILE (mode 0600) instead of standard output.
+    #[arg(short, long, global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Rules file (gitleaks schema); default: $LEAKHOUND_CONFIG, else
+    /// .leakhound.toml, else .gitleaks.toml at the scan root.
+    #[arg(short, long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Show secrets in full in reports (redacted by default).
+    #[arg(long, global = true)]
+    pub show_secrets: bool,
+    /// Exit code when leaks are found.
+    #[arg(long, global = true, value_name = "N", default_value_t = 1)]
+    pub exit_code: u8,
+    /// Skip files larger than SIZE (bytes, or with K, M, G, KiB, MiB, GiB).
+    #[arg(long, global = true, value_name = "SIZE", default_value = "10MiB", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Ignore `gitleaks:allow` / `leakhound:allow` comments.
+    #[arg(long, global = true)]
+    pub no_inline_allow: bool,
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Say more on stderr (which config was loaded, each skipped file).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Say nothing on stderr but errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Never colour the text report.
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+/// Parses `10MiB`, `500K`, `1G`, `1024`.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (digits, unit) = s.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size like 10MiB or 500K"))?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "kib" => 1 << 10,
+        "m" | "mb" => 1_000_000,
+        "mib" => 1 << 20,
+        "g" | "gb" => 1_000_000_000,
+        "gib" => 1 << 30,
+        other => return Err(format!("unknown size unit '{other}'")),
+    };
+    n.checked_mul(factor).ok_or_else(|| format!("'{s}' is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("10MiB"), Ok(10 << 20));
+        assert_eq!(parse_size("500K"), Ok(500_000));
+        assert_eq!(parse_size("7"), Ok(7));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("1XB").is_err());
+    }
+
+    #[test]
+    fn common_flags_go_after_the_subcommand() {
+        let a = Args::try_parse_from(["leakhound", "dir", "x", "--format", "json", "-o", "r.json"]).unwrap();
+        assert_eq!(a.common.format, Format::Json);
+        assert!(matches!(a.command, Command::Dir { ref paths, .. } if paths == &[PathBuf::from("x")]));
+    }
+}

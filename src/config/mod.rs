@@ -1,0 +1,413 @@
+//! Rule configuration as written: the gitleaks v8 TOML schema plus
+//! leakhound's fields (`examples`, `negativeExamples`, `severity`,
+//! `references`), the embedded defaults, discovery and `[extend]` merging.
+//! Syntax only: no regex is compiled here.
+
+mod builtin;
+
+use std::{
+    fmt,
+    path::{Path, PathBuf},
+};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+pub use builtin::BUILTIN_RULE_FILES;
+
+/// Where a piece of configuration was written, for error messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceLine {
+    /// The file (or `builtin:<name>` for embedded rules).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+}
+
+impl fmt::Display for SourceLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// An error in a configuration file, naming the file and line.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("{path}: cannot read config: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or does not fit the schema.
+    #[error("{at}: invalid config: {message}")]
+    Parse {
+        /// File and line.
+        at: SourceLine,
+        /// What is wrong.
+        message: String,
+    },
+    /// A rule or allowlist is invalid (bad regex, bad group, missing field).
+    #[error("{at}: rule '{rule}': {message}")]
+    Rule {
+        /// File and line of the rule.
+        at: SourceLine,
+        /// The rule id.
+        rule: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A global allowlist or `[extend]` entry is invalid.
+    #[error("{at}: {message}")]
+    Invalid {
+        /// File and line.
+        at: SourceLine,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// One configuration file as parsed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigSyntax {
+    /// Free-form title.
+    pub title: Option<String>,
+    /// Free-form description.
+    pub description: Option<String>,
+    /// gitleaks' minimum version (accepted, ignored).
+    pub min_version: Option<String>,
+    /// What this file builds on.
+    pub extend: Option<ExtendSyntax>,
+    /// The rules.
+    #[serde(default)]
+    pub rules: Vec<RuleSyntax>,
+    /// Legacy single global allowlist.
+    pub allowlist: Option<AllowlistSyntax>,
+    /// Global allowlists.
+    #[serde(default)]
+    pub allowlists: Vec<AllowlistSyntax>,
+}
+
+/// `[extend]`: inherit the built-in rules or another file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExtendSyntax {
+    /// Inherit the built-in rules (leakhound's default: yes).
+    pub use_default: Option<bool>,
+    /// Inherit another config file.
+    pub path: Option<String>,
+    /// gitleaks' remote extension (not supported).
+    pub url: Option<String>,
+    /// Inherited rule ids to drop.
+    #[serde(default)]
+    pub disabled_rules: Vec<String>,
+}
+
+/// One `[[rules]]` entry as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleSyntax {
+    /// Unique id.
+    pub id: Spanned<String>,
+    /// What the rule finds.
+    pub description: Option<String>,
+    /// The pattern (Go RE2 / Rust regex syntax, Unicode classes off).
+    pub regex: Option<String>,
+    /// Capture group holding the secret.
+    pub secret_group: Option<usize>,
+    /// Minimum Shannon entropy of the secret (exclusive).
+    pub entropy: Option<f64>,
+    /// Literal strings, one of which must occur for the rule to run.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Regex the file path must match.
+    pub path: Option<String>,
+    /// Labels copied to findings.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// gitleaks: the rule only serves other rules' `required` (not reported).
+    #[serde(default)]
+    pub skip_report: bool,
+    /// Legacy single allowlist.
+    pub allowlist: Option<AllowlistSyntax>,
+    /// Allowlists of this rule.
+    #[serde(default)]
+    pub allowlists: Vec<AllowlistSyntax>,
+    /// critical, high, medium, low or info.
+    pub severity: Option<String>,
+    /// Provider documentation.
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// Texts the rule must report.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Texts the rule must not report.
+    #[serde(default, alias = "negative_examples")]
+    pub negative_examples: Vec<String>,
+}
+
+/// An allowlist as written (per rule or global).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AllowlistSyntax {
+    /// Free-form description.
+    pub description: Option<String>,
+    /// `OR` (default) or `AND` of the criteria below.
+    pub condition: Option<String>,
+    /// Commit ids.
+    #[serde(default)]
+    pub commits: Vec<String>,
+    /// Path regexes.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// What `regexes` test: `secret` (default), `match` or `line`.
+    pub regex_target: Option<String>,
+    /// Regexes.
+    #[serde(default)]
+    pub regexes: Vec<String>,
+    /// Substrings of the (lowercased) secret.
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+    /// Global allowlists only: the rules it applies to (all when empty).
+    #[serde(default)]
+    pub target_rules: Vec<String>,
+}
+
+/// A rule with the file it came from.
+#[derive(Debug, Clone)]
+pub struct RuleEntry {
+    /// The rule as written.
+    pub syntax: RuleSyntax,
+    /// File and line of its `id`.
+    pub at: SourceLine,
+    /// True for rules embedded in leakhound.
+    pub builtin: bool,
+}
+
+/// A global allowlist with the file it came from.
+#[derive(Debug, Clone)]
+pub struct AllowlistEntry {
+    /// The allowlist as written.
+    pub syntax: AllowlistSyntax,
+    /// The file that holds it.
+    pub at: SourceLine,
+}
+
+/// The merged configuration: every rule and global allowlist in force.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Rules in order (built-in files sorted by name, then user files).
+    pub rules: Vec<RuleEntry>,
+    /// Global allowlists.
+    pub allowlists: Vec<AllowlistEntry>,
+    /// Files loaded, outermost first (empty for the defaults alone).
+    pub files: Vec<PathBuf>,
+}
+
+impl Config {
+    /// The built-in rules alone.
+    pub fn builtin() -> Result<Config, ConfigError> {
+        let mut config = Config::default();
+        for (name, text) in BUILTIN_RULE_FILES {
+            let file = format!("builtin:rules/{name}");
+            let syntax = parse(&file, text)?;
+            config.absorb(syntax, &file, text, true)?;
+        }
+        Ok(config)
+    }
+
+    /// Loads a user config file, resolving `[extend]` (built-ins by default).
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        load_file(path, 0)
+    }
+
+    /// Adds a parsed file's rules and allowlists; same-id rules are merged
+    /// the gitleaks way (scalars replaced, lists appended).
+    fn absorb(
+        &mut self,
+        syntax: ConfigSyntax,
+        file: &str,
+        text: &str,
+        builtin: bool,
+    ) -> Result<(), ConfigError> {
+        let at = |offset: usize| SourceLine {
+            file: file.to_string(),
+            line: line_of(text, offset),
+        };
+        if syntax.allowlist.is_some() && !syntax.allowlists.is_empty() {
+            return Err(ConfigError::Invalid {
+                at: at(0),
+                message: "both [allowlist] and [[allowlists]] are set; use one".into(),
+            });
+        }
+        for a in syntax.allowlist.into_iter().chain(syntax.allowlists) {
+            self.allowlists.push(AllowlistEntry {
+                syntax: a,
+                at: at(0),
+            });
+        }
+        for rule in syntax.rules {
+            let entry = RuleEntry {
+                at: at(rule.id.span().start),
+                syntax: rule,
+                builtin,
+            };
+            let id = entry.syntax.id.get_ref();
+            if id.is_empty() {
+                return Err(ConfigError::Invalid {
+                    at: entry.at,
+                    message: "a rule has an empty id".into(),
+                });
+            }
+            match self.rules.iter_mut().find(|r| r.syntax.id.get_ref() == id) {
+                Some(existing) => merge_rule(existing, entry),
+                None => self.rules.push(entry),
+            }
+        }
+        Ok(())
+    }
+}
+
+fn load_file(path: &Path, depth: usize) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let file = path.display().to_string();
+    let syntax = parse(&file, &text)?;
+    let extend = syntax.extend.as_ref();
+    let whole = SourceLine {
+        file: file.clone(),
+        line: 1,
+    };
+    let invalid = |message: String| ConfigError::Invalid {
+        at: whole.clone(),
+        message,
+    };
+    if extend.and_then(|e| e.url.as_ref()).is_some() {
+        return Err(invalid("[extend] url is not supported; use path".into()));
+    }
+    let extend_path = extend.and_then(|e| e.path.as_ref());
+    let use_default = extend.and_then(|e| e.use_default);
+    if extend_path.is_some() && use_default == Some(true) {
+        return Err(invalid(
+            "[extend] sets both useDefault and path; choose one".into(),
+        ));
+    }
+    let mut config = match extend_path {
+        Some(_) if depth >= 2 => {
+            return Err(invalid("[extend] path nests more than 2 levels".into()))
+        }
+        Some(p) => load_file(Path::new(p), depth + 1)?,
+        None if use_default == Some(false) => Config::default(),
+        None => Config::builtin()?,
+    };
+    if let Some(extend) = extend {
+        config
+            .rules
+            .retain(|r| !extend.disabled_rules.contains(r.syntax.id.get_ref()));
+    }
+    config.absorb(syntax, &file, &text, false)?;
+    config.files.insert(0, path.to_path_buf());
+    Ok(config)
+}
+
+/// Parses one TOML file, reporting errors as `file:line: message`.
+pub fn parse(file: &str, text: &str) -> Result<ConfigSyntax, ConfigError> {
+    toml::from_str(text).map_err(|e| ConfigError::Parse {
+        at: SourceLine {
+            file: file.to_string(),
+            line: e.span().map_or(1, |s| line_of(text, s.start)),
+        },
+        message: e.message().trim().replace('\n', " "),
+    })
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..offset.min(text.len())]).count()
+}
+
+fn merge_rule(existing: &mut RuleEntry, new: RuleEntry) {
+    let (old, new_syntax) = (&mut existing.syntax, new.syntax);
+    if new_syntax.description.is_some() {
+        old.description = new_syntax.description;
+    }
+    if new_syntax.regex.is_some() {
+        old.regex = new_syntax.regex;
+        existing.at = new.at;
+        existing.builtin = new.builtin;
+    }
+    if new_syntax.secret_group.is_some() {
+        old.secret_group = new_syntax.secret_group;
+    }
+    if new_syntax.entropy.is_some() {
+        old.entropy = new_syntax.entropy;
+    }
+    if new_syntax.path.is_some() {
+        old.path = new_syntax.path;
+    }
+    if new_syntax.severity.is_some() {
+        old.severity = new_syntax.severity;
+    }
+    old.tags.extend(new_syntax.tags);
+    old.keywords.extend(new_syntax.keywords);
+    old.allowlists
+        .extend(new_syntax.allowlist.into_iter().chain(new_syntax.allowlists));
+    old.references.extend(new_syntax.references);
+    old.examples.extend(new_syntax.examples);
+    old.negative_examples.extend(new_syntax.negative_examples);
+}
+
+/// Finds the config to use: `explicit`, else `$LEAKHOUND_CONFIG`, else
+/// `.leakhound.toml` then `.gitleaks.toml` in `root`. `None`: built-ins only.
+pub fn discover(explicit: Option<&Path>, env: Option<PathBuf>, root: &Path) -> Option<PathBuf> {
+    if let Some(p) = explicit {
+        return Some(p.to_path_buf());
+    }
+    if let Some(p) = env.filter(|p| !p.as_os_str().is_empty()) {
+        return Some(p);
+    }
+    [".leakhound.toml", ".gitleaks.toml"]
+        .iter()
+        .map(|name| root.join(name))
+        .find(|p| p.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_errors_name_file_and_line() {
+        let err = parse("c.toml", "title = 'x'\n[[rules]]\nid = 3\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("c.toml:3: invalid config:"), "{msg}");
+        assert!(!msg.contains('\n'));
+    }
+
+    #[test]
+    fn extending_rule_replaces_scalars_and_appends_lists() {
+        let mut cfg = Config::default();
+        let a = "[[rules]]\nid='r'\nregex='a'\nkeywords=['a']\n";
+        let b = "[[rules]]\nid='r'\nentropy=2.0\nkeywords=['b']\n";
+        cfg.absorb(parse("a", a).unwrap(), "a", a, true).unwrap();
+        cfg.absorb(parse("b", b).unwrap(), "b", b, false).unwrap();
+        assert_eq!(cfg.rules.len(), 1);
+        let r = &cfg.rules[0].syntax;
+        assert_eq!(r.regex.as_deref(), Some("a"));
+        assert_eq!(r.entropy, Some(2.0));
+        assert_eq!(r.keywords, ["a", "b"]);
+    }
+
+    #[test]
+    fn legacy_and_new_global_allowlists_cannot_mix() {
+        let t = "[allowlist]\npaths=['x']\n[[allowlists]]\npaths=['y']\n";
+        let err = Config::default()
+            .absorb(parse("f", t).unwrap(), "f", t, false)
+            .unwrap_err();
+        assert!(err.to_string().contains("both [allowlist]"));
+    }
+}

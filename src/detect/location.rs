@@ -1,0 +1,68 @@
+//! Byte offsets to 1-based lines and columns, and the text of the line(s)
+//! around a match. Built only for blobs that have a match.
+
+use memchr::{memchr, memchr_iter, memrchr};
+
+use crate::finding::Position;
+
+/// Longest line excerpt kept around a match on each side, in bytes.
+const LINE_CONTEXT: usize = 160;
+
+/// Start offsets of every line of a blob.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the lines of `data`.
+    pub fn new(data: &[u8]) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(memchr_iter(b'\n', data).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The 1-based line and byte column of `offset`.
+    pub fn position(&self, offset: usize) -> Position {
+        let line = self.starts.partition_point(|&s| s <= offset);
+        Position {
+            line,
+            column: offset - self.starts[line - 1] + 1,
+        }
+    }
+}
+
+/// The byte range of the line(s) holding `span`, trimmed to at most
+/// `LINE_CONTEXT` bytes either side of it (minified files have huge lines).
+pub fn line_around(data: &[u8], span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let start = memrchr(b'\n', &data[..span.start]).map_or(0, |i| i + 1);
+    let end = memchr(b'\n', &data[span.end..]).map_or(data.len(), |i| span.end + i);
+    let end = if end > span.end && data[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    };
+    start.max(span.start.saturating_sub(LINE_CONTEXT))..end.min(span.end + LINE_CONTEXT).max(span.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based() {
+        let data = b"ab\ncd\r\nef";
+        let idx = LineIndex::new(data);
+        assert_eq!(idx.position(0), Position { line: 1, column: 1 });
+        assert_eq!(idx.position(4), Position { line: 2, column: 2 });
+        assert_eq!(idx.position(7), Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn line_around_drops_crlf_and_trims_long_lines() {
+        let data = b"x\r\nkey=abc\r\ny";
+        assert_eq!(&data[line_around(data, 7..10)], b"key=abc");
+        let long = vec![b'a'; 10_000];
+        let r = line_around(&long, 5000..5010);
+        assert_eq!(r, 5000 - LINE_CONTEXT..5010 + LINE_CONTEXT);
+    }
+}

@@ -1,0 +1,285 @@
+//! The engine: bytes and their origin in, findings out. Keyword prefilter,
+//! then each hit rule's regex in a window around its keyword hits, then the
+//! filters (entropy, allowlists, inline allow comments). Pure and `Sync`: no
+//! I/O, no knowledge of git, files or output formats.
+
+mod allow;
+mod entropy;
+mod location;
+mod selftest;
+
+use std::ops::Range;
+
+use regex_automata::{util::captures::Captures, Input};
+
+use crate::finding::{Excerpt, Finding, Fingerprint, Origin, Secret};
+use crate::rules::{Candidate, Rule, RuleSet};
+
+pub use allow::inline_allowed;
+pub use entropy::shannon;
+pub use location::LineIndex;
+pub use selftest::{selftest, ExampleFailure};
+
+/// Bytes searched around a keyword beyond the rule's longest match, so a
+/// keyword just outside a bounded match (a variable name) still counts.
+const KEYWORD_SLACK: usize = 256;
+
+/// Options of the detector.
+#[derive(Clone, Copy, Debug)]
+pub struct DetectOptions {
+    /// Honour `gitleaks:allow` / `leakhound:allow` comments.
+    pub inline_allow: bool,
+}
+
+impl Default for DetectOptions {
+    fn default() -> Self {
+        DetectOptions { inline_allow: true }
+    }
+}
+
+/// Why a regex match did not become a finding.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Drop {
+    /// The secret is empty.
+    Empty,
+    /// Entropy at or below the rule's threshold: (entropy, threshold).
+    Entropy(f64, f64),
+    /// An inline allow comment on the line.
+    InlineAllow,
+    /// A global allowlist.
+    GlobalAllowlist,
+    /// The rule's own allowlist.
+    RuleAllowlist,
+}
+
+/// The detector: a rule set plus options.
+pub struct Detector<'r> {
+    rules: &'r RuleSet,
+    opts: DetectOptions,
+}
+
+impl<'r> Detector<'r> {
+    /// A detector over `rules`.
+    pub fn new(rules: &'r RuleSet, opts: DetectOptions) -> Self {
+        Detector { rules, opts }
+    }
+
+    /// Scans one blob; findings come sorted by position.
+    pub fn scan(&self, data: &[u8], origin: &Origin) -> Vec<Finding> {
+        let path = origin.display_path();
+        let commit = origin.commit().map(|c| c.id.as_str());
+        if self.rules.allows_blob(&path, commit) {
+            return Vec::new();
+        }
+        let ctx = Context::new(data, origin, &path);
+        let mut findings = Vec::new();
+        for (rule_idx, windows) in self.windows(data) {
+            let rule = &self.rules.rules()[rule_idx];
+            if !self.rule_applies(rule, &ctx) {
+                continue;
+            }
+            let Some(pattern) = rule.regex() else {
+                continue;
+            };
+            for window in windows {
+                let input = Input::new(data).span(window);
+                for caps in pattern.regex().captures_iter(input) {
+                    if let Ok(f) = self.evaluate(rule, &caps, &ctx) {
+                        findings.push(f);
+                    }
+                }
+            }
+        }
+        findings.extend(self.path_findings(&ctx));
+        drop_shadowed_generic(&mut findings);
+        findings.sort_by_key(|f| (f.span.start, f.span.end));
+        findings
+    }
+
+    /// The rules whose keywords occur in `data`, each with the merged byte
+    /// windows where its regex can match; keywordless rules get everything.
+    fn windows(&self, data: &[u8]) -> Vec<(usize, Vec<Range<usize>>)> {
+        let rules = self.rules.rules();
+        let mut per_rule: Vec<Vec<Range<usize>>> = vec![Vec::new(); rules.len()];
+        for hit in self.rules.prefilter().hits(data) {
+            let rule = &rules[hit.rule];
+            let Some(pattern) = rule.regex() else {
+                continue;
+            };
+            let reach = pattern
+                .max_len()
+                .map_or(data.len(), |m| m.saturating_add(KEYWORD_SLACK));
+            let window = hit.start.saturating_sub(reach)..hit.end.saturating_add(reach).min(data.len());
+            let list = &mut per_rule[hit.rule];
+            match list.last_mut() {
+                Some(last) if window.start <= last.end => last.end = last.end.max(window.end),
+                _ => list.push(window),
+            }
+        }
+        for &rule in self.rules.prefilter().keywordless() {
+            per_rule[rule] = vec![0..data.len()];
+        }
+        per_rule
+            .into_iter()
+            .enumerate()
+            .filter(|(_, w)| !w.is_empty())
+            .collect()
+    }
+
+    fn rule_applies(&self, rule: &Rule, ctx: &Context<'_>) -> bool {
+        !rule.skip_report
+            && rule
+                .path
+                .as_ref()
+                .is_none_or(|p| p.is_match(ctx.path.as_bytes()))
+            && !rule.allowlists.iter().any(|a| a.allows_blob(ctx.path, ctx.commit))
+    }
+
+    /// Findings of path-only rules (a `path` and no `regex`): the file itself.
+    fn path_findings<'a>(&'a self, ctx: &'a Context<'_>) -> impl Iterator<Item = Finding> + 'a {
+        self.rules
+            .rules()
+            .iter()
+            .filter(|r| r.is_path_only() && self.rule_applies(r, ctx))
+            .map(|rule| {
+                let secret = Secret::new(ctx.path);
+                let text = format!("file detected: {}", ctx.path);
+                let at = text.len() - ctx.path.len()..text.len();
+                let pos = crate::finding::Position { line: 1, column: 1 };
+                Finding {
+                    rule_id: rule.id.clone(),
+                    description: rule.description.clone(),
+                    severity: rule.severity,
+                    tags: rule.tags.clone(),
+                    fingerprint: Fingerprint::new(&rule.id, &secret),
+                    matched: Excerpt::new(text.clone(), at.clone()),
+                    line: Excerpt::new(text, at),
+                    secret,
+                    span: 0..0,
+                    start: pos,
+                    end: pos,
+                    entropy: 0.0,
+                    origin: ctx.origin.clone(),
+                }
+            })
+    }
+
+    /// Turns one regex match into a finding, or says which filter dropped it.
+    pub fn evaluate(&self, rule: &Rule, caps: &Captures, ctx: &Context<'_>) -> Result<Finding, Drop> {
+        let data = ctx.data;
+        let whole = caps.get_match().map(|m| m.range()).ok_or(Drop::Empty)?;
+        let span = secret_span(rule, caps).unwrap_or_else(|| trim_newlines(data, whole.clone()));
+        let secret_bytes = &data[span.clone()];
+        if secret_bytes.is_empty() {
+            return Err(Drop::Empty);
+        }
+        let entropy = shannon(secret_bytes);
+        if let Some(min) = rule.entropy {
+            if entropy <= min {
+                return Err(Drop::Entropy(entropy, min));
+            }
+        }
+        let line_span = location::line_around(data, whole.clone());
+        let line = &data[line_span.clone()];
+        if self.opts.inline_allow
+            && inline_allowed(line, &rule.id, |w| self.rules.get(w).is_some())
+        {
+            return Err(Drop::InlineAllow);
+        }
+        let candidate = Candidate {
+            secret: secret_bytes,
+            matched: &data[whole.clone()],
+            line,
+            path: ctx.path,
+            commit: ctx.commit,
+        };
+        if self
+            .rules
+            .global_allowlists_for(&rule.id)
+            .any(|a| a.allows(&candidate))
+        {
+            return Err(Drop::GlobalAllowlist);
+        }
+        if rule.allowlists.iter().any(|a| a.allows(&candidate)) {
+            return Err(Drop::RuleAllowlist);
+        }
+        let lines = ctx.lines.get_or_init(|| LineIndex::new(data));
+        let secret = Secret::new(String::from_utf8_lossy(secret_bytes));
+        let relative = |outer: &Range<usize>| {
+            span.start.saturating_sub(outer.start)..span.end.min(outer.end).saturating_sub(outer.start)
+        };
+        Ok(Finding {
+            rule_id: rule.id.clone(),
+            description: rule.description.clone(),
+            severity: rule.severity,
+            tags: rule.tags.clone(),
+            fingerprint: Fingerprint::new(&rule.id, &secret),
+            matched: Excerpt::new(String::from_utf8_lossy(&data[whole.clone()]), relative(&whole)),
+            line: Excerpt::new(String::from_utf8_lossy(line), relative(&line_span)),
+            start: lines.position(span.start),
+            end: lines.position(span.end),
+            span,
+            entropy: entropy as f32,
+            secret,
+            origin: ctx.origin.clone(),
+        })
+    }
+}
+
+/// One blob being scanned, and what its findings share.
+pub struct Context<'a> {
+    data: &'a [u8],
+    origin: &'a Origin,
+    path: &'a str,
+    commit: Option<&'a str>,
+    lines: std::cell::OnceCell<LineIndex>,
+}
+
+impl<'a> Context<'a> {
+    /// The context of `data` from `origin`, whose display path is `path`.
+    pub fn new(data: &'a [u8], origin: &'a Origin, path: &'a str) -> Self {
+        Context {
+            data,
+            origin,
+            path,
+            commit: origin.commit().map(|c| c.id.as_str()),
+            lines: std::cell::OnceCell::new(),
+        }
+    }
+}
+
+/// The secret: the rule's `secretGroup` if it took part in the match, else
+/// the first non-empty group; `None` means the whole match.
+fn secret_span(rule: &Rule, caps: &Captures) -> Option<Range<usize>> {
+    let group = |g: usize| caps.get_group(g).map(|m| m.range()).filter(|r| !r.is_empty());
+    rule.secret_group
+        .filter(|&g| g > 0)
+        .and_then(group)
+        .or_else(|| (1..caps.group_len()).find_map(group))
+}
+
+fn trim_newlines(data: &[u8], mut r: Range<usize>) -> Range<usize> {
+    while r.start < r.end && matches!(data[r.start], b'\n' | b'\r') {
+        r.start += 1;
+    }
+    while r.end > r.start && matches!(data[r.end - 1], b'\n' | b'\r') {
+        r.end -= 1;
+    }
+    r
+}
+
+/// Drops a generic finding whose secret overlaps a specific rule's finding:
+/// the specific rule says more about the same leak.
+fn drop_shadowed_generic(findings: &mut Vec<Finding>) {
+    let specific: Vec<Range<usize>> = findings
+        .iter()
+        .filter(|f| !f.rule_id.contains("generic"))
+        .map(|f| f.span.clone())
+        .collect();
+    findings.retain(|f| {
+        !f.rule_id.contains("generic")
+            || !specific
+                .iter()
+                .any(|s| s.start < f.span.end && f.span.start < s.end)
+    });
+}

@@ -1,0 +1,106 @@
+//! Rule self-test: every rule's examples must be reported by the full
+//! detector (prefilter, regex, entropy, allowlists) and none of its negative
+//! examples; a failure names the stage that dropped the example.
+
+use regex_automata::Input;
+
+use super::{Context, Detector, Drop};
+use crate::finding::Origin;
+use crate::rules::{Rule, RuleSet};
+
+/// One example that did not behave as declared.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExampleFailure {
+    /// The rule id.
+    pub rule: String,
+    /// Where the rule was written.
+    pub at: String,
+    /// 1-based index within `examples` or `negativeExamples`.
+    pub index: usize,
+    /// True for `examples`, false for `negativeExamples`.
+    pub positive: bool,
+    /// What happened.
+    pub reason: String,
+}
+
+impl std::fmt::Display for ExampleFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = if self.positive { "example" } else { "negative example" };
+        write!(f, "{}: rule '{}' {kind} {}: {}", self.at, self.rule, self.index, self.reason)
+    }
+}
+
+/// Runs every rule's examples through a detector over the whole `rules`.
+pub fn selftest(rules: &RuleSet) -> Vec<ExampleFailure> {
+    let detector = Detector::new(rules, Default::default());
+    let origin = Origin::Stdin {
+        label: "example".into(),
+    };
+    let mut failures = Vec::new();
+    for rule in rules.rules().iter().filter(|r| !r.skip_report) {
+        if let Err(e) = rule.check_regex() {
+            failures.push(failure(rule, 0, true, format!("regex does not compile: {e}")));
+            continue;
+        }
+        let cases = rule.examples.iter().map(|e| (e, true));
+        let negatives = rule.negative_examples.iter().map(|e| (e, false));
+        let mut counts = [0, 0];
+        for (text, positive) in cases.chain(negatives) {
+            counts[positive as usize] += 1;
+            let index = counts[positive as usize];
+            let found = detector
+                .scan(text.as_bytes(), &origin)
+                .iter()
+                .any(|f| f.rule_id == rule.id);
+            if found != positive {
+                let reason = if positive {
+                    why_missed(&detector, rule, text.as_bytes(), &origin)
+                } else {
+                    "reported, but it must not be".into()
+                };
+                failures.push(failure(rule, index, positive, reason));
+            }
+        }
+    }
+    failures
+}
+
+fn failure(rule: &Rule, index: usize, positive: bool, reason: String) -> ExampleFailure {
+    ExampleFailure {
+        rule: rule.id.to_string(),
+        at: rule.at.to_string(),
+        index,
+        positive,
+        reason,
+    }
+}
+
+fn why_missed(detector: &Detector<'_>, rule: &Rule, data: &[u8], origin: &Origin) -> String {
+    let lower = String::from_utf8_lossy(data).to_ascii_lowercase();
+    if !rule.keywords.is_empty() && !rule.keywords.iter().any(|k| lower.contains(k.as_str())) {
+        return format!("none of the keywords {:?} occurs", rule.keywords);
+    }
+    let path = origin.display_path();
+    if rule.path.as_ref().is_some_and(|p| !p.is_match(path.as_bytes())) {
+        return format!("the path '{path}' does not match the rule's path");
+    }
+    let Some(pattern) = rule.regex() else {
+        return "the rule has no regex".into();
+    };
+    let ctx = Context::new(data, origin, &path);
+    let mut drops = Vec::new();
+    for caps in pattern.regex().captures_iter(Input::new(data)) {
+        match detector.evaluate(rule, &caps, &ctx) {
+            Ok(_) => return "matched, but overlaps a more specific rule's finding".into(),
+            Err(d) => drops.push(d),
+        }
+    }
+    match drops.first() {
+        None => "the regex does not match".into(),
+        Some(Drop::Empty) => "the secret group is empty".into(),
+        Some(Drop::Entropy(e, min)) => format!("entropy {e:.2} <= {min}"),
+        Some(Drop::InlineAllow) => "an inline allow comment is on the line".into(),
+        Some(Drop::GlobalAllowlist) => "dropped by a global allowlist".into(),
+        Some(Drop::RuleAllowlist) => "dropped by the rule's allowlist".into(),
+    }
+}

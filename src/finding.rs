@@ -1,0 +1,288 @@
+//! The shared vocabulary of a scan's result: [`Finding`], the [`Secret`] it
+//! carries (redacted unless a reporter is told otherwise), the [`Excerpt`]s of
+//! text around it and its [`Fingerprint`]. No scanning logic lives here.
+
+use std::{fmt, ops::Range, path::PathBuf, sync::Arc};
+
+use sha2::{Digest, Sha256};
+
+use crate::rules::Severity;
+
+/// A secret's text. It has no `Display` and its `Debug` hides the value, so
+/// it cannot reach a log by accident: only reporters call [`Secret::expose`].
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Secret(Box<str>);
+
+impl Secret {
+    /// Wraps a secret's text.
+    pub fn new(text: impl Into<Box<str>>) -> Self {
+        Secret(text.into())
+    }
+
+    /// The secret in clear, for reporters asked to show it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The secret as a report shows it: redacted, or whole.
+    pub fn shown(&self, redact: bool) -> String {
+        if redact {
+            self.redacted()
+        } else {
+            self.0.to_string()
+        }
+    }
+
+    /// The redacted form: a short prefix, an ellipsis and the length in characters.
+    pub fn redacted(&self) -> String {
+        let chars = self.0.chars().count();
+        let shown = (chars / 4).min(4);
+        let prefix: String = self.0.chars().take(shown).collect();
+        format!("{prefix}…({chars})")
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Text around a secret (the matched text, or the source line), with the
+/// byte range the secret occupies in it, so it can be shown redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Excerpt {
+    text: Box<str>,
+    secret: Range<usize>,
+}
+
+impl Excerpt {
+    /// An excerpt whose `secret` range (bytes of `text`) holds the secret.
+    pub fn new(text: impl Into<Box<str>>, secret: Range<usize>) -> Self {
+        let text = text.into();
+        let end = secret.end.min(text.len());
+        let start = secret.start.min(end);
+        Excerpt {
+            text,
+            secret: start..end,
+        }
+    }
+
+    /// The excerpt as text: whole, or with the secret replaced by its redacted
+    /// form wherever it appears (its own range and any repeat of it).
+    pub fn render(&self, secret: &Secret, redact: bool) -> String {
+        if !redact {
+            return self.text.to_string();
+        }
+        let redacted = secret.redacted();
+        let mut out = String::with_capacity(self.text.len());
+        out.push_str(&self.text[..floor_char(&self.text, self.secret.start)]);
+        out.push_str(&redacted);
+        out.push_str(&self.text[ceil_char(&self.text, self.secret.end)..]);
+        let whole = secret.expose();
+        if whole.len() >= 4 && out.contains(whole) {
+            out = out.replace(whole, &redacted);
+        }
+        out
+    }
+}
+
+impl fmt::Debug for Excerpt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Excerpt(<redacted>)")
+    }
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// A stable identity of a leaked secret: SHA-256 of the rule id and the secret.
+/// The same secret found by the same rule anywhere has the same fingerprint.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Fingerprint([u8; 32]);
+
+impl Fingerprint {
+    /// The fingerprint of `secret` found by rule `rule_id`.
+    pub fn new(rule_id: &str, secret: &Secret) -> Self {
+        let mut h = Sha256::new();
+        h.update(rule_id.as_bytes());
+        h.update([0]);
+        h.update(secret.expose().as_bytes());
+        Fingerprint(h.finalize().into())
+    }
+
+    /// Lowercase hex, as written in reports, baselines and ignore files.
+    pub fn to_hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Fingerprint({})", self.to_hex())
+    }
+}
+
+/// A 1-based line and column (columns count bytes, SARIF-style).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based byte column.
+    pub column: usize,
+}
+
+/// Git provenance of a blob: the commit that introduced it and who wrote it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommitInfo {
+    /// Full hex commit id.
+    pub id: String,
+    /// Author name.
+    pub author: String,
+    /// Author email.
+    pub email: String,
+    /// Author date, RFC 3339.
+    pub date: String,
+    /// First line of the commit message.
+    pub message: String,
+}
+
+/// A filesystem path as shown in reports: `/` separators, no leading `./`.
+pub fn path_string(path: &std::path::Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// Where scanned bytes came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A file on disk.
+    File {
+        /// The path as walked.
+        path: PathBuf,
+    },
+    /// Standard input, under a label.
+    Stdin {
+        /// The name shown in reports.
+        label: String,
+    },
+    /// A blob in a git repository, at a path, maybe with its introducing commit.
+    Git {
+        /// Path of the file in the commit's tree.
+        path: String,
+        /// Hex id of the blob.
+        blob: String,
+        /// The commit that introduced it, once attributed.
+        commit: Option<Arc<CommitInfo>>,
+    },
+}
+
+impl Origin {
+    /// The path shown in reports, with `/` separators.
+    pub fn display_path(&self) -> String {
+        match self {
+            Origin::File { path } => path_string(path),
+            Origin::Stdin { label } => label.clone(),
+            Origin::Git { path, .. } => path.clone(),
+        }
+    }
+
+    /// The introducing commit, for git origins that have one.
+    pub fn commit(&self) -> Option<&CommitInfo> {
+        match self {
+            Origin::Git { commit, .. } => commit.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// One leaked secret at one place.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// Id of the rule that found it.
+    pub rule_id: Arc<str>,
+    /// The rule's description.
+    pub description: Arc<str>,
+    /// The rule's severity.
+    pub severity: Severity,
+    /// The rule's tags.
+    pub tags: Arc<[String]>,
+    /// The secret itself.
+    pub secret: Secret,
+    /// The whole regex match, around the secret.
+    pub matched: Excerpt,
+    /// The source line(s) of the match.
+    pub line: Excerpt,
+    /// Byte range of the secret in the scanned bytes.
+    pub span: Range<usize>,
+    /// Start of the secret.
+    pub start: Position,
+    /// End of the secret (column exclusive).
+    pub end: Position,
+    /// Shannon entropy of the secret, bits per byte.
+    pub entropy: f32,
+    /// Stable identity of rule + secret.
+    pub fingerprint: Fingerprint,
+    /// Where it was found.
+    pub origin: Origin,
+}
+
+impl Finding {
+    /// The order of findings in a report: by path, position, then rule.
+    pub fn sort_key(&self) -> (String, usize, usize, &str) {
+        (
+            self.origin.display_path(),
+            self.start.line,
+            self.start.column,
+            &self.rule_id,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_keeps_a_short_prefix_and_the_length() {
+        let s = Secret::new("ghp_abcdefghijklmnopqrstuvwxyz0123456789");
+        assert_eq!(s.redacted(), "ghp_…(40)");
+        assert_eq!(Secret::new("abc").redacted(), "…(3)");
+        assert_eq!(format!("{s:?}"), "Secret(<redacted>)");
+    }
+
+    #[test]
+    fn excerpt_redacts_its_range_and_repeats() {
+        let s = Secret::new("hunter2hunter2");
+        let e = Excerpt::new("a=hunter2hunter2 b=hunter2hunter2", 2..16);
+        let out = e.render(&s, true);
+        assert!(!out.contains("hunter2hunter2"), "{out}");
+        assert_eq!(e.render(&s, false), "a=hunter2hunter2 b=hunter2hunter2");
+    }
+
+    #[test]
+    fn excerpt_redacts_a_secret_cut_by_the_excerpt() {
+        let s = Secret::new("-----BEGIN KEY-----\nAAAABBBB");
+        let e = Excerpt::new("-----BEGIN KEY-----", 0..40);
+        assert_eq!(e.render(&s, true), s.redacted());
+    }
+
+    #[test]
+    fn fingerprint_depends_on_rule_and_secret() {
+        let s = Secret::new("x");
+        assert_eq!(Fingerprint::new("a", &s), Fingerprint::new("a", &s));
+        assert_ne!(Fingerprint::new("a", &s), Fingerprint::new("b", &s));
+        assert_eq!(Fingerprint::new("a", &s).to_hex().len(), 64);
+    }
+}

@@ -1,0 +1,22 @@
+//! leakhound: a fast secret-leak scanner.
+//!
+//! ```text
+//! Source --bytes+Origin--> Detector(RuleSet) --Finding--> scan::run --Report--> report::render
+//!                               ^
+//!               Config --> RuleSet (compiled once, shared by all threads)
+//! ```
+
+pub mod cli;
+pub mod config;
+pub mod detect;
+pub mod finding;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod sources;
+
+pub use config::Config;
+pub use detect::{DetectOptions, Detector};
+pub use finding::{Finding, Origin, Secret};
+pub use report::Report;
+pub use rules::{Rule, RuleSet};

@@ -1,0 +1,134 @@
+//! Reports: a scan's findings and statistics, rendered as text, JSON, JSON
+//! Lines or SARIF. Redaction is applied here, following [`RenderOptions`].
+//! Reporters do not scan, open repositories or decide exit codes.
+
+mod json;
+mod sarif;
+mod text;
+
+use std::{io, time::Duration};
+
+use crate::finding::Finding;
+use crate::rules::RuleSet;
+use crate::sources::SourceStats;
+
+/// The result of a scan: findings in a stable order, and statistics.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Findings, sorted by path, line, column and rule.
+    pub findings: Vec<Finding>,
+    /// What the source read and skipped.
+    pub stats: SourceStats,
+    /// Wall time of the scan.
+    pub duration: Duration,
+}
+
+impl Report {
+    /// A report; findings are sorted into their stable order.
+    pub fn new(mut findings: Vec<Finding>, stats: SourceStats, duration: Duration) -> Report {
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        Report {
+            findings,
+            stats,
+            duration,
+        }
+    }
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people: one block per finding and a summary.
+    Text,
+    /// A JSON array of findings.
+    Json,
+    /// One JSON finding per line.
+    Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
+}
+
+/// How to render.
+#[derive(Clone, Copy, Debug)]
+pub struct RenderOptions {
+    /// Replace secrets by their redacted form.
+    pub redact: bool,
+    /// ANSI colours (text only).
+    pub color: bool,
+}
+
+/// Renders `report` in `format` to `out`.
+pub fn render(
+    report: &Report,
+    rules: &RuleSet,
+    format: Format,
+    opts: &RenderOptions,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    match format {
+        Format::Text => text::render(report, opts, out),
+        Format::Json => json::render(report, opts, out),
+        Format::Jsonl => json::render_lines(report, opts, out),
+        Format::Sarif => sarif::render(report, rules, opts, out),
+    }
+}
+
+/// A human summary of a scan, e.g. `120 files, 1.2 MB in 0.05 s; skipped 2 (binary 1)`.
+pub fn summary(stats: &SourceStats, duration: Duration) -> String {
+    let mut s = format!(
+        "{} files, {} in {:.2} s",
+        stats.blobs,
+        human_bytes(stats.bytes),
+        duration.as_secs_f64()
+    );
+    if !stats.skips.is_empty() {
+        let mut kinds: Vec<(&str, usize)> = Vec::new();
+        for skip in &stats.skips {
+            match kinds.iter_mut().find(|(k, _)| *k == skip.reason.kind()) {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((skip.reason.kind(), 1)),
+            }
+        }
+        let parts: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        s.push_str(&format!("; skipped {} ({})", stats.skips.len(), parts.join(", ")));
+    }
+    s
+}
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::{Skip, SkipReason};
+
+    #[test]
+    fn summary_counts_skips_by_kind() {
+        let skip = |reason| Skip {
+            path: "p".into(),
+            reason,
+        };
+        let stats = SourceStats {
+            blobs: 3,
+            bytes: 1500,
+            skips: vec![skip(SkipReason::Binary), skip(SkipReason::Binary), skip(SkipReason::Symlink)],
+        };
+        assert_eq!(
+            summary(&stats, Duration::from_millis(20)),
+            "3 files, 1.5 KB in 0.02 s; skipped 3 (binary 2, symlink 1)"
+        );
+    }
+}

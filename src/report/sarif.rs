@@ -1,0 +1,209 @@
+//! SARIF 2.1.0 for GitHub code scanning: one `reportingDescriptor` per rule
+//! that fired (with help, level, tags and `security-severity`), results with
+//! redacted snippets, `partialFingerprints.primaryLocationLineHash`, git
+//! provenance when there is a commit, and skipped inputs as notifications.
+
+use std::io::{self, Write};
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::{RenderOptions, Report};
+use crate::finding::Finding;
+use crate::rules::{RuleSet, Severity};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const INFORMATION_URI: &str = "https://github.com/leakhound/leakhound";
+
+pub fn render(report: &Report, rules: &RuleSet, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let mut used: Vec<&str> = report.findings.iter().map(|f| &*f.rule_id).collect();
+    used.sort_unstable();
+    used.dedup();
+    let descriptors: Vec<Value> = used.iter().map(|id| descriptor(id, rules)).collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| result(f, used.binary_search(&&*f.rule_id).unwrap_or(0), opts))
+        .collect();
+    let notifications: Vec<Value> = report
+        .stats
+        .skips
+        .iter()
+        .map(|s| {
+            json!({
+                "level": "note",
+                "message": { "text": format!("skipped {}: {}", s.path, s.reason) },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&s.path) } } }],
+            })
+        })
+        .collect();
+    let doc = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "leakhound",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": INFORMATION_URI,
+                "rules": descriptors,
+            }},
+            "automationDetails": { "id": "leakhound/" },
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+fn descriptor(id: &str, rules: &RuleSet) -> Value {
+    let Some(rule) = rules.get(id) else {
+        return json!({ "id": id, "shortDescription": { "text": id }, "fullDescription": { "text": id }, "help": { "text": id } });
+    };
+    let description = truncate(&rule.description, 1024);
+    let mut help = format!(
+        "{description}. Rotate the secret at its provider, then remove it from the code (and from git history if it was committed)."
+    );
+    if !rule.references.is_empty() {
+        help.push_str(&format!(" See {}", rule.references.join(", ")));
+    }
+    let mut tags = vec!["security".to_string(), "secret".to_string()];
+    tags.extend(rule.tags.iter().cloned());
+    tags.truncate(20);
+    json!({
+        "id": id,
+        "name": pascal_case(id),
+        "shortDescription": { "text": description },
+        "fullDescription": { "text": description },
+        "help": { "text": help, "markdown": help },
+        "defaultConfiguration": { "level": level(rule.severity) },
+        "properties": {
+            "tags": tags,
+            "precision": "high",
+            "security-severity": security_severity(rule.severity),
+        },
+    })
+}
+
+fn result(f: &Finding, rule_index: usize, opts: &RenderOptions) -> Value {
+    let path = f.origin.display_path();
+    let mut properties = json!({
+        "fingerprint": f.fingerprint.to_hex(),
+        "severity": f.severity.as_str(),
+        "entropy": (f.entropy as f64 * 1000.0).round() / 1000.0,
+    });
+    if let Some(c) = f.origin.commit() {
+        properties["commit"] = json!(c.id);
+        properties["author"] = json!(c.author);
+        properties["email"] = json!(c.email);
+        properties["date"] = json!(c.date);
+        properties["commitMessage"] = json!(c.message);
+    }
+    let mut location = json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": uri(&path) },
+            "region": {
+                "startLine": f.start.line,
+                "startColumn": f.start.column,
+                "endLine": f.end.line,
+                "endColumn": f.end.column.max(f.start.column + usize::from(f.end.line == f.start.line)),
+                "snippet": { "text": f.line.render(&f.secret, opts.redact) },
+            },
+        },
+    });
+    let mut value = json!({
+        "ruleId": &*f.rule_id,
+        "ruleIndex": rule_index,
+        "level": level(f.severity),
+        "message": { "text": format!("{} found: {}", f.description, f.secret.shown(opts.redact)) },
+        "locations": [],
+        "partialFingerprints": {
+            "primaryLocationLineHash": line_hash(f, &path),
+            "leakhound/v1": f.fingerprint.to_hex(),
+        },
+        "properties": properties,
+    });
+    if let Some(c) = f.origin.commit() {
+        location["physicalLocation"]["artifactLocation"]["properties"] = json!({ "commit": c.id });
+    }
+    value["locations"] = json!([location]);
+    value
+}
+
+/// A stable per-alert hash for GitHub: rule, secret and path (not the line
+/// number, so the alert survives lines moving).
+fn line_hash(f: &Finding, path: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(f.fingerprint.to_hex().as_bytes());
+    h.update([0]);
+    h.update(path.as_bytes());
+    let digest = h.finalize();
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{hex}:1")
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "1.0",
+    }
+}
+
+fn pascal_case(id: &str) -> String {
+    id.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|first| first.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+/// A relative URI reference for a path: `/` separators, percent-encoding
+/// everything outside RFC 3986's unreserved set and `/`.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(uri("a b/c#d.txt"), "a%20b/c%23d.txt");
+        assert_eq!(uri("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn names_are_pascal_case() {
+        assert_eq!(pascal_case("github-pat"), "GithubPat");
+    }
+}

@@ -1,0 +1,194 @@
+//! Compiled allowlists (per rule and global) and their gitleaks semantics:
+//! criteria are commits, path regexes, regexes on the secret / match / line,
+//! and stopwords in the secret; `OR` allows when any present criterion
+//! holds, `AND` when all present criteria hold.
+
+use crate::config::AllowlistSyntax;
+
+use super::pattern::Pattern;
+
+/// What an allowlist's `regexes` are tested against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegexTarget {
+    /// The secret (default).
+    Secret,
+    /// The whole regex match.
+    Match,
+    /// The line(s) of the match.
+    Line,
+}
+
+/// The facts about one candidate finding that allowlists look at.
+#[derive(Clone, Copy, Debug)]
+pub struct Candidate<'a> {
+    /// The secret's bytes.
+    pub secret: &'a [u8],
+    /// The whole match.
+    pub matched: &'a [u8],
+    /// The line(s) of the match.
+    pub line: &'a [u8],
+    /// The path being scanned, `/`-separated.
+    pub path: &'a str,
+    /// The commit, for git scans.
+    pub commit: Option<&'a str>,
+}
+
+/// One compiled allowlist.
+#[derive(Debug)]
+pub struct Allowlist {
+    and: bool,
+    commits: Vec<String>,
+    paths: Vec<Pattern>,
+    target: RegexTarget,
+    regexes: Vec<Pattern>,
+    stopwords: Vec<String>,
+    /// Global allowlists only: rule ids it applies to (all when empty).
+    pub target_rules: Vec<String>,
+}
+
+impl Allowlist {
+    /// Compiles an allowlist; errors are one line.
+    pub fn new(syntax: &AllowlistSyntax) -> Result<Allowlist, String> {
+        let and = match syntax
+            .condition
+            .as_deref()
+            .map(str::to_ascii_uppercase)
+            .as_deref()
+        {
+            None | Some("") | Some("OR") | Some("||") => false,
+            Some("AND") | Some("&&") => true,
+            Some(other) => return Err(format!("allowlist condition '{other}' is not AND or OR")),
+        };
+        let target = match syntax.regex_target.as_deref() {
+            None | Some("") | Some("secret") => RegexTarget::Secret,
+            Some("match") => RegexTarget::Match,
+            Some("line") => RegexTarget::Line,
+            Some(other) => {
+                return Err(format!(
+                    "allowlist regexTarget '{other}' is not secret, match or line"
+                ))
+            }
+        };
+        if syntax.commits.is_empty()
+            && syntax.paths.is_empty()
+            && syntax.regexes.is_empty()
+            && syntax.stopwords.is_empty()
+        {
+            return Err("allowlist has none of commits, paths, regexes, stopwords".into());
+        }
+        let compile = |list: &[String], what: &str| -> Result<Vec<Pattern>, String> {
+            list.iter()
+                .map(|p| Pattern::new(p).map_err(|e| format!("allowlist {what} '{p}': {e}")))
+                .collect()
+        };
+        Ok(Allowlist {
+            and,
+            commits: syntax.commits.iter().map(|c| c.to_ascii_lowercase()).collect(),
+            paths: compile(&syntax.paths, "path")?,
+            target,
+            regexes: compile(&syntax.regexes, "regex")?,
+            stopwords: syntax.stopwords.iter().map(|s| s.to_lowercase()).collect(),
+            target_rules: syntax.target_rules.clone(),
+        })
+    }
+
+    /// Whether commit and path alone allow everything in a blob, so it need
+    /// not be searched: an OR list with a matching commit or path, or an AND
+    /// list that only has commits and paths, all matching.
+    pub fn allows_blob(&self, path: &str, commit: Option<&str>) -> bool {
+        let commit_hit = self.commit_matches(commit);
+        let path_hit = self.path_matches(path);
+        if self.and {
+            self.regexes.is_empty()
+                && self.stopwords.is_empty()
+                && (self.commits.is_empty() || commit_hit)
+                && (self.paths.is_empty() || path_hit)
+        } else {
+            commit_hit || path_hit
+        }
+    }
+
+    /// Whether this allowlist allows a candidate finding.
+    pub fn allows(&self, c: &Candidate<'_>) -> bool {
+        let checks = [
+            (!self.commits.is_empty()).then(|| self.commit_matches(c.commit)),
+            (!self.paths.is_empty()).then(|| self.path_matches(c.path)),
+            (!self.regexes.is_empty()).then(|| self.regex_matches(c)),
+            (!self.stopwords.is_empty()).then(|| self.has_stopword(c.secret)),
+        ];
+        let mut present = checks.iter().flatten();
+        if self.and {
+            present.all(|&hit| hit)
+        } else {
+            present.any(|&hit| hit)
+        }
+    }
+
+    fn commit_matches(&self, commit: Option<&str>) -> bool {
+        commit.is_some_and(|c| self.commits.iter().any(|a| a.eq_ignore_ascii_case(c)))
+    }
+
+    fn path_matches(&self, path: &str) -> bool {
+        self.paths.iter().any(|p| p.is_match(path.as_bytes()))
+    }
+
+    fn regex_matches(&self, c: &Candidate<'_>) -> bool {
+        let hay = match self.target {
+            RegexTarget::Secret => c.secret,
+            RegexTarget::Match => c.matched,
+            RegexTarget::Line => c.line,
+        };
+        self.regexes.iter().any(|r| r.is_match(hay))
+    }
+
+    fn has_stopword(&self, secret: &[u8]) -> bool {
+        let lower = String::from_utf8_lossy(secret).to_lowercase();
+        self.stopwords.iter().any(|w| lower.contains(w.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(toml_text: &str) -> Allowlist {
+        let syntax: AllowlistSyntax = toml::from_str(toml_text).unwrap();
+        Allowlist::new(&syntax).unwrap()
+    }
+
+    fn cand<'a>(secret: &'a str, line: &'a str, path: &'a str) -> Candidate<'a> {
+        Candidate {
+            secret: secret.as_bytes(),
+            matched: secret.as_bytes(),
+            line: line.as_bytes(),
+            path,
+            commit: None,
+        }
+    }
+
+    #[test]
+    fn or_allows_on_any_criterion() {
+        let a = list("paths=['^docs/']\nstopwords=['example']");
+        assert!(a.allows(&cand("abcEXAMPLEdef", "", "src/a")));
+        assert!(a.allows(&cand("real", "", "docs/x")));
+        assert!(!a.allows(&cand("real", "", "src/a")));
+        assert!(a.allows_blob("docs/x", None));
+    }
+
+    #[test]
+    fn and_needs_every_present_criterion() {
+        let a = list("condition='AND'\npaths=['test']\nregexTarget='line'\nregexes=['mock']");
+        assert!(a.allows(&cand("s", "mock = s", "test/a")));
+        assert!(!a.allows(&cand("s", "mock = s", "src/a")));
+        assert!(!a.allows(&cand("s", "real = s", "test/a")));
+        assert!(!a.allows_blob("test/a", None));
+    }
+
+    #[test]
+    fn rejects_empty_and_unknown_values() {
+        let empty: AllowlistSyntax = toml::from_str("description='x'").unwrap();
+        assert!(Allowlist::new(&empty).is_err());
+        let bad: AllowlistSyntax = toml::from_str("condition='XOR'\npaths=['a']").unwrap();
+        assert!(Allowlist::new(&bad).unwrap_err().contains("XOR"));
+    }
+}

@@ -1,0 +1,255 @@
+//! Compiled rules: [`Rule`] and [`RuleSet`], built from a [`Config`] and
+//! shared read-only by every scanning thread. Built-in regexes compile on
+//! first use (a rule whose keywords never occur costs nothing); user regexes
+//! compile at load so a bad one is reported with its file and rule id.
+
+mod allowlist;
+mod pattern;
+mod prefilter;
+
+use std::sync::{Arc, OnceLock};
+
+use serde::Serialize;
+
+use crate::config::{Config, ConfigError, RuleEntry, SourceLine};
+
+pub use allowlist::{Allowlist, Candidate, RegexTarget};
+pub use pattern::Pattern;
+pub use prefilter::{Hit, Prefilter};
+
+/// How bad a leak of this kind is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Informational.
+    Info,
+    /// Low.
+    Low,
+    /// Medium (the default for user rules).
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+impl Severity {
+    fn parse(s: &str) -> Option<Severity> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "info" => Severity::Info,
+            "low" => Severity::Low,
+            "medium" => Severity::Medium,
+            "high" => Severity::High,
+            "critical" => Severity::Critical,
+            _ => return None,
+        })
+    }
+
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// One compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// Unique id.
+    pub id: Arc<str>,
+    /// What it finds.
+    pub description: Arc<str>,
+    /// How bad a leak is.
+    pub severity: Severity,
+    /// Labels copied to findings.
+    pub tags: Arc<[String]>,
+    /// Provider documentation.
+    pub references: Vec<String>,
+    /// Lowercased keywords.
+    pub keywords: Vec<String>,
+    /// Texts the rule must report.
+    pub examples: Vec<String>,
+    /// Texts the rule must not report.
+    pub negative_examples: Vec<String>,
+    /// Where the rule was written.
+    pub at: SourceLine,
+    /// The capture group of the secret, if set.
+    pub secret_group: Option<usize>,
+    /// Minimum entropy (exclusive).
+    pub entropy: Option<f64>,
+    /// Path regex.
+    pub path: Option<Pattern>,
+    /// The rule's own allowlists.
+    pub allowlists: Vec<Allowlist>,
+    /// gitleaks `skipReport`: never reported.
+    pub skip_report: bool,
+    regex_source: Option<String>,
+    regex: OnceLock<Option<Pattern>>,
+}
+
+impl Rule {
+    fn new(entry: &RuleEntry) -> Result<Rule, ConfigError> {
+        let s = &entry.syntax;
+        let id = s.id.get_ref().clone();
+        let fail = |message: String| ConfigError::Rule {
+            at: entry.at.clone(),
+            rule: id.clone(),
+            message,
+        };
+        if s.regex.is_none() && s.path.is_none() {
+            return Err(fail("needs a regex or a path".into()));
+        }
+        let severity = match &s.severity {
+            None => Severity::Medium,
+            Some(v) => Severity::parse(v).ok_or_else(|| {
+                fail(format!(
+                    "severity '{v}' is not one of critical, high, medium, low, info"
+                ))
+            })?,
+        };
+        let path = s
+            .path
+            .as_deref()
+            .map(|p| Pattern::new(p).map_err(|e| fail(format!("path: {e}"))))
+            .transpose()?;
+        let allowlists = s
+            .allowlist
+            .iter()
+            .chain(&s.allowlists)
+            .map(|a| Allowlist::new(a).map_err(&fail))
+            .collect::<Result<Vec<_>, _>>()?;
+        let rule = Rule {
+            id: Arc::from(id.as_str()),
+            description: Arc::from(s.description.as_deref().unwrap_or(id.as_str())),
+            severity,
+            tags: s.tags.clone().into(),
+            references: s.references.clone(),
+            keywords: s.keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
+            examples: s.examples.clone(),
+            negative_examples: s.negative_examples.clone(),
+            at: entry.at.clone(),
+            secret_group: s.secret_group,
+            entropy: s.entropy,
+            path,
+            allowlists,
+            skip_report: s.skip_report,
+            regex_source: s.regex.clone(),
+            regex: OnceLock::new(),
+        };
+        if !entry.builtin {
+            rule.check_regex().map_err(fail)?;
+        }
+        Ok(rule)
+    }
+
+    /// Compiles the regex now (if not yet) and checks the secret group.
+    pub fn check_regex(&self) -> Result<(), String> {
+        let Some(source) = &self.regex_source else {
+            return Ok(());
+        };
+        let pattern = Pattern::new(source)?;
+        if let Some(g) = self.secret_group {
+            let groups = pattern.group_count() - 1;
+            if g > groups {
+                return Err(format!(
+                    "secretGroup {g} but the regex has {groups} capture group(s)"
+                ));
+            }
+        }
+        let _ = self.regex.set(Some(pattern));
+        Ok(())
+    }
+
+    /// The compiled regex (compiled on first call); `None` for path-only rules.
+    pub fn regex(&self) -> Option<&Pattern> {
+        self.regex
+            .get_or_init(|| self.regex_source.as_deref().and_then(|s| Pattern::new(s).ok()))
+            .as_ref()
+    }
+
+    /// True for a rule that only matches file paths.
+    pub fn is_path_only(&self) -> bool {
+        self.regex_source.is_none()
+    }
+}
+
+/// Every rule in force, the keyword prefilter over them and the global allowlists.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    prefilter: Prefilter,
+    global: Vec<Allowlist>,
+}
+
+impl RuleSet {
+    /// Compiles a merged configuration.
+    pub fn new(config: &Config) -> Result<RuleSet, ConfigError> {
+        let rules = config
+            .rules
+            .iter()
+            .map(Rule::new)
+            .collect::<Result<Vec<_>, _>>()?;
+        let global = config
+            .allowlists
+            .iter()
+            .map(|a| {
+                let list = Allowlist::new(&a.syntax).map_err(|message| ConfigError::Invalid {
+                    at: a.at.clone(),
+                    message,
+                })?;
+                if let Some(unknown) = list
+                    .target_rules
+                    .iter()
+                    .find(|t| !rules.iter().any(|r| *r.id == ***t))
+                {
+                    return Err(ConfigError::Invalid {
+                        at: a.at.clone(),
+                        message: format!("allowlist targets unknown rule '{unknown}'"),
+                    });
+                }
+                Ok(list)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let prefilter = Prefilter::new(rules.iter().map(|r| r.keywords.as_slice()));
+        Ok(RuleSet {
+            rules,
+            prefilter,
+            global,
+        })
+    }
+
+    /// The rules, in configuration order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rule with this id.
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| &*r.id == id)
+    }
+
+    /// The keyword prefilter.
+    pub fn prefilter(&self) -> &Prefilter {
+        &self.prefilter
+    }
+
+    /// Global allowlists that apply to `rule` (those with no `targetRules`,
+    /// or naming it).
+    pub fn global_allowlists_for<'s>(&'s self, rule: &'s str) -> impl Iterator<Item = &'s Allowlist> {
+        self.global
+            .iter()
+            .filter(move |a| a.target_rules.is_empty() || a.target_rules.iter().any(|t| t == rule))
+    }
+
+    /// Whether a global allowlist excludes a whole blob by path or commit.
+    pub fn allows_blob(&self, path: &str, commit: Option<&str>) -> bool {
+        self.global
+            .iter()
+            .any(|a| a.target_rules.is_empty() && a.allows_blob(path, commit))
+    }
+}

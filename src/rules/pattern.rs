@@ -1,0 +1,118 @@
+//! Compiling one rule regex: bytes, Unicode classes off (Go RE2's ASCII
+//! `\w \d \s \b`), linear-time search, and the longest match it can produce
+//! (which sizes the window the detector searches around a keyword).
+
+use regex_automata::{meta, util::syntax, Input};
+use regex_syntax::{hir::Hir, ParserBuilder};
+
+/// A compiled regex.
+#[derive(Debug)]
+pub struct Pattern {
+    regex: meta::Regex,
+    max_len: Option<usize>,
+}
+
+impl Pattern {
+    /// Compiles `source`; the error is one line naming the offset and problem.
+    pub fn new(source: &str) -> Result<Pattern, String> {
+        let hir = parse(source)?;
+        let max_len = hir.properties().maximum_len();
+        let regex = meta::Builder::new()
+            .configure(meta::Config::new().utf8_empty(false))
+            .syntax(syntax::Config::new().utf8(false))
+            .build_from_hir(&hir)
+            .map_err(|e| format!("invalid regex: {e}"))?;
+        Ok(Pattern { regex, max_len })
+    }
+
+    /// The longest match in bytes, if bounded.
+    pub fn max_len(&self) -> Option<usize> {
+        self.max_len
+    }
+
+    /// Number of capture groups, the whole match (group 0) included.
+    pub fn group_count(&self) -> usize {
+        self.regex.captures_len()
+    }
+
+    /// The compiled regex.
+    pub fn regex(&self) -> &meta::Regex {
+        &self.regex
+    }
+
+    /// Whether the pattern matches anywhere in `hay`.
+    pub fn is_match(&self, hay: &[u8]) -> bool {
+        self.regex.is_match(Input::new(hay))
+    }
+}
+
+fn parse(source: &str) -> Result<Hir, String> {
+    let ascii = ParserBuilder::new().unicode(false).utf8(false).build().parse(source);
+    match ascii {
+        Ok(hir) => Ok(hir),
+        // A literal non-ASCII character needs Unicode mode; classes stay ASCII
+        // only where the pattern says `(?-u)`, which is the rare case.
+        Err(regex_syntax::Error::Translate(e))
+            if matches!(e.kind(), regex_syntax::hir::ErrorKind::UnicodeNotAllowed) =>
+        {
+            ParserBuilder::new()
+                .utf8(false)
+                .build()
+                .parse(source)
+                .map_err(describe)
+        }
+        Err(e) => Err(describe(e)),
+    }
+}
+
+fn describe(e: regex_syntax::Error) -> String {
+    match e {
+        regex_syntax::Error::Parse(e) => format!(
+            "invalid regex at offset {}: {}",
+            e.span().start.offset,
+            e.kind()
+        ),
+        regex_syntax::Error::Translate(e) => format!(
+            "invalid regex at offset {}: {}",
+            e.span().start.offset,
+            e.kind()
+        ),
+        other => format!("invalid regex: {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_are_ascii_only() {
+        let p = Pattern::new(r"\w+").unwrap();
+        assert!(p.is_match(b"abc"));
+        assert!(!p.is_match("é".as_bytes()));
+        assert!(Pattern::new(r"\b\d{3}\b").unwrap().is_match("x 123 y".as_bytes()));
+    }
+
+    #[test]
+    fn bounded_patterns_report_their_longest_match() {
+        assert_eq!(Pattern::new(r"ghp_[a-z]{36}").unwrap().max_len(), Some(40));
+        assert_eq!(Pattern::new(r"a+").unwrap().max_len(), None);
+    }
+
+    #[test]
+    fn errors_are_one_line() {
+        let e = Pattern::new(r"(abc").unwrap_err();
+        assert!(e.starts_with("invalid regex at offset 0"), "{e}");
+        assert!(!e.contains('\n'));
+    }
+
+    #[test]
+    fn non_ascii_literals_are_accepted() {
+        assert!(Pattern::new("mot de passe é").unwrap().is_match("mot de passe é".as_bytes()));
+    }
+
+    #[test]
+    fn matches_invalid_utf8() {
+        assert!(Pattern::new(r"key=\w{4}").unwrap().is_match(b"\xff\xfekey=abcd\xff"));
+    }
+}

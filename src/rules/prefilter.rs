@@ -1,0 +1,113 @@
+//! One Aho-Corasick automaton over every rule's keywords (ASCII
+//! case-insensitive): which rules may match a byte slice, and where.
+//! It does not read files, know sources or run regexes.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// A keyword occurrence for one rule: rule index and byte range of the keyword.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// Index of the rule in its `RuleSet`.
+    pub rule: usize,
+    /// Start of the keyword.
+    pub start: usize,
+    /// End of the keyword.
+    pub end: usize,
+}
+
+/// The keyword automaton and, per keyword, the rules that name it.
+#[derive(Debug)]
+pub struct Prefilter {
+    automaton: Option<AhoCorasick>,
+    rules_of_keyword: Vec<Vec<usize>>,
+    keywordless: Vec<usize>,
+}
+
+impl Prefilter {
+    /// Builds the automaton over `keywords[rule]` for every rule.
+    pub fn new<'a>(keywords: impl IntoIterator<Item = &'a [String]>) -> Prefilter {
+        let mut words: Vec<String> = Vec::new();
+        let mut rules_of_keyword: Vec<Vec<usize>> = Vec::new();
+        let mut keywordless = Vec::new();
+        for (rule, kws) in keywords.into_iter().enumerate() {
+            if kws.iter().all(|k| k.is_empty()) {
+                keywordless.push(rule);
+            }
+            for kw in kws.iter().filter(|k| !k.is_empty()) {
+                let kw = kw.to_ascii_lowercase();
+                match words.iter().position(|w| *w == kw) {
+                    Some(i) => rules_of_keyword[i].push(rule),
+                    None => {
+                        words.push(kw);
+                        rules_of_keyword.push(vec![rule]);
+                    }
+                }
+            }
+        }
+        let automaton = (!words.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&words)
+                .expect("keyword automaton within size limits")
+        });
+        Prefilter {
+            automaton,
+            rules_of_keyword,
+            keywordless,
+        }
+    }
+
+    /// Rules without keywords: they run on every input.
+    pub fn keywordless(&self) -> &[usize] {
+        &self.keywordless
+    }
+
+    /// Every keyword occurrence in `hay`, for every rule naming that keyword,
+    /// in order of position.
+    pub fn hits(&self, hay: &[u8]) -> Vec<Hit> {
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
+        let mut hits = Vec::new();
+        for m in ac.find_overlapping_iter(hay) {
+            for &rule in &self.rules_of_keyword[m.pattern().as_usize()] {
+                hits.push(Hit {
+                    rule,
+                    start: m.start(),
+                    end: m.end(),
+                });
+            }
+        }
+        hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kw(list: &[&[&str]]) -> Vec<Vec<String>> {
+        list.iter()
+            .map(|ks| ks.iter().map(|s| s.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn finds_overlapping_keywords_case_insensitively() {
+        let k = kw(&[&["sk-"], &["sk-proj-"], &[]]);
+        let p = Prefilter::new(k.iter().map(Vec::as_slice));
+        let hits = p.hits(b"x SK-PROJ-abc");
+        let rules: Vec<usize> = hits.iter().map(|h| h.rule).collect();
+        assert_eq!(rules, [0, 1]);
+        assert_eq!(p.keywordless(), [2]);
+    }
+
+    #[test]
+    fn shared_keywords_hit_every_rule() {
+        let k = kw(&[&["token"], &["Token"]]);
+        let p = Prefilter::new(k.iter().map(Vec::as_slice));
+        assert_eq!(p.hits(b"token").len(), 2);
+        assert!(p.hits(b"nothing here").is_empty());
+    }
+}

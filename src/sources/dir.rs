@@ -1,0 +1,145 @@
+//! Files on disk: a parallel `ignore` walk (respecting `.gitignore` and
+//! `.ignore` unless told not to, never entering `.git/`), reading each
+//! regular file once; binary, oversized, unreadable files and symlinks are
+//! counted as skips, never silently dropped.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Mutex,
+    },
+};
+
+use ignore::{WalkBuilder, WalkState};
+
+use super::{is_binary, Skip, SkipReason, SourceError, SourceStats, Visitor};
+use crate::finding::{path_string, Origin};
+
+/// A set of files and directories to scan.
+pub struct DirSource {
+    /// Roots: files or directories.
+    pub roots: Vec<PathBuf>,
+    /// Respect `.gitignore`, `.ignore` and git excludes.
+    pub respect_ignore: bool,
+    /// Files larger than this are skipped.
+    pub max_file_size: u64,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+}
+
+impl DirSource {
+    /// Walks the roots in parallel and visits every scannable file.
+    pub fn visit(&self, visit: &Visitor<'_>) -> Result<SourceStats, SourceError> {
+        let Some((first, rest)) = self.roots.split_first() else {
+            return Ok(SourceStats::default());
+        };
+        for root in &self.roots {
+            if std::fs::symlink_metadata(root).is_err() {
+                return Err(SourceError::NotFound(root.display().to_string()));
+            }
+        }
+        let mut builder = WalkBuilder::new(first);
+        for root in rest {
+            builder.add(root);
+        }
+        builder
+            .hidden(false)
+            .parents(self.respect_ignore)
+            .ignore(self.respect_ignore)
+            .git_ignore(self.respect_ignore)
+            .git_exclude(self.respect_ignore)
+            .git_global(false)
+            .require_git(false)
+            .follow_links(false)
+            .threads(self.threads)
+            .filter_entry(|e| !(e.file_name() == ".git" && e.file_type().is_some_and(|t| t.is_dir())));
+        let blobs = AtomicU64::new(0);
+        let bytes = AtomicU64::new(0);
+        let skips = Mutex::new(Vec::new());
+        let skip = |path: &Path, reason: SkipReason| {
+            let path = path_string(path);
+            skips.lock().unwrap_or_else(|e| e.into_inner()).push(Skip { path, reason });
+        };
+        builder.build_parallel().run(|| {
+            Box::new(|entry| {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(err) => {
+                        let path = error_path(&err).unwrap_or_default();
+                        skip(&path, SkipReason::Unreadable(error_message(&err)));
+                        return WalkState::Continue;
+                    }
+                };
+                let Some(kind) = entry.file_type() else {
+                    return WalkState::Continue;
+                };
+                if kind.is_symlink() {
+                    skip(entry.path(), SkipReason::Symlink);
+                    return WalkState::Continue;
+                }
+                if !kind.is_file() {
+                    return WalkState::Continue;
+                }
+                match self.read(entry.path()) {
+                    Ok(data) => {
+                        blobs.fetch_add(1, Ordering::Relaxed);
+                        bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+                        visit(
+                            &data,
+                            &Origin::File {
+                                path: entry.path().to_path_buf(),
+                            },
+                        );
+                    }
+                    Err(reason) => skip(entry.path(), reason),
+                }
+                WalkState::Continue
+            })
+        });
+        let mut skips = skips.into_inner().unwrap_or_else(|e| e.into_inner());
+        skips.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(SourceStats {
+            blobs: blobs.into_inner(),
+            bytes: bytes.into_inner(),
+            skips,
+        })
+    }
+
+    /// Reads a file, or says why it is skipped.
+    fn read(&self, path: &Path) -> Result<Vec<u8>, SkipReason> {
+        let unreadable = |e: std::io::Error| SkipReason::Unreadable(e.to_string());
+        let len = std::fs::metadata(path).map_err(unreadable)?.len();
+        if len > self.max_file_size {
+            return Err(SkipReason::TooLarge(len));
+        }
+        let data = std::fs::read(path).map_err(unreadable)?;
+        if data.len() as u64 > self.max_file_size {
+            return Err(SkipReason::TooLarge(data.len() as u64));
+        }
+        if is_binary(&data) {
+            return Err(SkipReason::Binary);
+        }
+        Ok(data)
+    }
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+fn error_message(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => error_message(err),
+        other => other.to_string(),
+    }
+}
