@@ -1,31 +1,122 @@
 //! The pipeline, composed once: a source visits blobs, the detector scans
-//! each, findings are collected and sorted into a [`Report`].
+//! each, findings are collected into a [`Report`]. A history scan adds two
+//! steps: attribute the blobs with findings to the commits that introduced
+//! them, then re-scan just those blobs with their path and commit, so path
+//! and commit allowlists apply and each finding carries its provenance.
 
-use std::{sync::Mutex, time::Instant};
+use std::{
+    collections::{HashMap, HashSet},
+    ops::RangeInclusive,
+    sync::Mutex,
+    time::Instant,
+};
+
+use git2::Oid;
 
 use crate::detect::{DetectOptions, Detector};
-use crate::finding::{Finding, Origin};
+use crate::finding::{Finding, Fingerprint, Origin};
 use crate::report::Report;
 use crate::rules::RuleSet;
-use crate::sources::{SourceError, SourceStats, Visitor};
+use crate::sources::git::History;
+use crate::sources::{Blob, SourceError, SourceStats, Visitor};
 
 /// Runs `visit_source` (a source's `visit`) with a detector over `rules`
-/// and gathers the report.
+/// and gathers the report. With `first_only`, a secret found again at the
+/// same path (later commits of a range) is reported once, where first seen.
 pub fn run(
     rules: &RuleSet,
     opts: DetectOptions,
+    first_only: bool,
     visit_source: impl FnOnce(&Visitor<'_>) -> Result<SourceStats, SourceError>,
 ) -> Result<Report, SourceError> {
     let started = Instant::now();
     let detector = Detector::new(rules, opts);
     let found: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
-    let visitor = |data: &[u8], origin: &Origin| {
-        let mut f = detector.scan(data, origin);
+    let visitor = |blob: Blob<'_>| {
+        let mut f = detector.scan(blob.data, &blob.origin);
+        if let Some(added) = blob.added {
+            f.retain(|f| on_added_line(f, added));
+        }
         if !f.is_empty() {
-            found.lock().unwrap_or_else(|e| e.into_inner()).append(&mut f);
+            found
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .append(&mut f);
         }
     };
     let stats = visit_source(&visitor)?;
-    let findings = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut findings = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    if first_only {
+        let mut seen = HashSet::new();
+        findings.retain(|f| seen.insert((f.fingerprint, f.origin.display_path())));
+    }
     Ok(Report::new(findings, stats, started.elapsed()))
+}
+
+/// Scans a whole history: every blob once, then attribution of the blobs
+/// with findings (first introduction, or all with `all_occurrences`).
+pub fn run_history(
+    rules: &RuleSet,
+    opts: DetectOptions,
+    history: &History,
+    all_occurrences: bool,
+) -> Result<Report, SourceError> {
+    let started = Instant::now();
+    let detector = Detector::new(rules, opts);
+    let targets: Mutex<HashMap<Oid, Vec<Fingerprint>>> = Mutex::new(HashMap::new());
+    let mut stats = history.visit(&|blob: Blob<'_>| {
+        let found = detector.scan(blob.data, &blob.origin);
+        if let (false, Origin::Git { blob: id, .. }) = (found.is_empty(), &blob.origin) {
+            let mut keys: Vec<Fingerprint> = found.iter().map(|f| f.fingerprint).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            if let Ok(oid) = Oid::from_str(id) {
+                targets
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(oid, keys);
+            }
+        }
+    })?;
+    let targets = targets.into_inner().unwrap_or_else(|e| e.into_inner());
+    let attribution = history.attribute(&targets, all_occurrences)?;
+    stats.skips.extend(attribution.skips);
+    if attribution.unreachable > 0 {
+        stats.notes.push(format!(
+            "{} blob(s) with findings are not reachable from the scanned refs (not reported)",
+            attribution.unreachable
+        ));
+    }
+
+    // Re-scan each (blob, path, commit) once with its provenance.
+    let repo = history.repo()?;
+    let mut groups: Vec<(Origin, Oid, Vec<Fingerprint>)> = Vec::new();
+    for intro in attribution.introductions {
+        let origin = Origin::Git {
+            path: intro.path,
+            blob: intro.blob.to_string(),
+            commit: Some(intro.commit),
+        };
+        match groups.last_mut() {
+            Some((o, _, keys)) if *o == origin => keys.push(intro.key),
+            _ => groups.push((origin, intro.blob, vec![intro.key])),
+        }
+    }
+    let mut findings = Vec::new();
+    for (origin, oid, keys) in groups {
+        let data = history.read_blob(&repo, oid)?;
+        let mut found = detector.scan(&data, &origin);
+        found.retain(|f| keys.contains(&f.fingerprint));
+        let mut seen = HashSet::new();
+        found.retain(|f| seen.insert(f.fingerprint));
+        findings.extend(found);
+    }
+    Ok(Report::new(findings, stats, started.elapsed()))
+}
+
+/// Whether any line of a finding is one a diff added.
+fn on_added_line(f: &Finding, added: &[RangeInclusive<usize>]) -> bool {
+    added
+        .iter()
+        .any(|r| *r.start() <= f.end.line && f.start.line <= *r.end())
 }

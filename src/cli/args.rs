@@ -31,6 +31,33 @@ pub enum Command {
         #[arg(long)]
         no_ignore: bool,
     },
+    /// Scan git history: every blob reachable from every ref, each leaked
+    /// secret reported once with the commit that introduced it; or, with
+    /// --range / --since-commit, only what those commits add.
+    Git {
+        /// Repository (work tree, .git directory or bare repository).
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// Only what the commits in BASE..HEAD add (also A...B, from the merge base).
+        #[arg(long, value_name = "BASE..HEAD")]
+        range: Option<String>,
+        /// Only what the commits after COMMIT (up to HEAD) add.
+        #[arg(long, value_name = "COMMIT", conflicts_with = "range")]
+        since_commit: Option<String>,
+        /// Only commits reachable from REF (default: every ref and HEAD).
+        #[arg(long, value_name = "REF", conflicts_with_all = ["range", "since_commit"])]
+        branch: Option<String>,
+        /// Report every commit that introduces a secret at a path (e.g. re-added
+        /// after removal, or added on two branches), not just the first.
+        #[arg(long)]
+        all_occurrences: bool,
+    },
+    /// Scan what the next commit adds: the index against HEAD (pre-commit hook).
+    Staged {
+        /// Repository.
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+    },
     /// Scan standard input.
     Stdin {
         /// Name of the input in reports.
@@ -112,7 +139,8 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         "gib" => 1 << 30,
         other => return Err(format!("unknown size unit '{other}'")),
     };
-    n.checked_mul(factor).ok_or_else(|| format!("'{s}' is too large"))
+    n.checked_mul(factor)
+        .ok_or_else(|| format!("'{s}' is too large"))
 }
 
 #[cfg(test)]
@@ -136,8 +164,11 @@ mod tests {
 
     #[test]
     fn common_flags_go_after_the_subcommand() {
-        let a = Args::try_parse_from(["leakhound", "dir", "x", "--format", "json", "-o", "r.json"]).unwrap();
+        let a = Args::try_parse_from(["leakhound", "dir", "x", "--format", "json", "-o", "r.json"])
+            .unwrap();
         assert_eq!(a.common.format, Format::Json);
-        assert!(matches!(a.command, Command::Dir { ref paths, .. } if paths == &[PathBuf::from("x")]));
+        assert!(
+            matches!(a.command, Command::Dir { ref paths, .. } if paths == &[PathBuf::from("x")])
+        );
     }
 }

@@ -17,7 +17,7 @@ use crate::detect::{selftest, DetectOptions, ExampleFailure};
 use crate::report::{self, Format, RenderOptions, Report};
 use crate::rules::RuleSet;
 use crate::scan;
-use crate::sources::{DirSource, SkipReason, StdinSource};
+use crate::sources::{git, DirSource, StdinSource};
 
 pub use args::{Args, Command, CommonArgs, RulesCommand};
 
@@ -49,7 +49,40 @@ pub fn run(args: Args) -> Result<Outcome> {
                 max_file_size: common.max_file_size,
                 threads: common.threads.unwrap_or(0),
             };
-            let report = scan::run(&rules, detect_options(common), |v| source.visit(v))?;
+            let report = scan::run(&rules, detect_options(common), false, |v| source.visit(v))?;
+            finish(common, &rules, &report)
+        }
+        Command::Git {
+            repo,
+            range,
+            since_commit,
+            branch,
+            all_occurrences,
+        } => {
+            let spec = range
+                .clone()
+                .or_else(|| since_commit.as_ref().map(|c| format!("{c}..HEAD")));
+            let size = common.max_file_size;
+            let opts = detect_options(common);
+            match spec {
+                Some(spec) => {
+                    let source = git::Diffs::range(repo, &spec, size)?;
+                    let rules = load_rules(common, &source.root())?;
+                    let report = scan::run(&rules, opts, !all_occurrences, |v| source.visit(v))?;
+                    finish(common, &rules, &report)
+                }
+                None => {
+                    let source = git::History::open(repo, branch.clone(), size)?;
+                    let rules = load_rules(common, &source.root())?;
+                    let report = scan::run_history(&rules, opts, &source, *all_occurrences)?;
+                    finish(common, &rules, &report)
+                }
+            }
+        }
+        Command::Staged { repo } => {
+            let source = git::Diffs::staged(repo, common.max_file_size)?;
+            let rules = load_rules(common, &source.root())?;
+            let report = scan::run(&rules, detect_options(common), false, |v| source.visit(v))?;
             finish(common, &rules, &report)
         }
         Command::Stdin { label } => {
@@ -57,7 +90,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             let source = StdinSource {
                 label: label.clone(),
             };
-            let report = scan::run(&rules, detect_options(common), |v| {
+            let report = scan::run(&rules, detect_options(common), false, |v| {
                 source.visit(io::stdin().lock(), v)
             })?;
             finish(common, &rules, &report)
@@ -125,9 +158,12 @@ fn detect_options(common: &CommonArgs) -> DetectOptions {
 fn finish(common: &CommonArgs, rules: &RuleSet, report: &Report) -> Result<Outcome> {
     if !common.quiet {
         for skip in &report.stats.skips {
-            if common.verbose || matches!(skip.reason, SkipReason::Unreadable(_)) {
+            if common.verbose || skip.reason.is_fault() {
                 eprintln!("leakhound: skipped {}: {}", skip.path, skip.reason);
             }
+        }
+        for note in &report.stats.notes {
+            eprintln!("leakhound: note: {note}");
         }
     }
     let to_terminal = common.output.is_none() && io::stdout().is_terminal();
@@ -135,7 +171,9 @@ fn finish(common: &CommonArgs, rules: &RuleSet, report: &Report) -> Result<Outco
         redact: !common.show_secrets,
         color: to_terminal && !common.no_color && env::var_os("NO_COLOR").is_none(),
     };
-    write_output(common, |out| report::render(report, rules, common.format, &opts, out))?;
+    write_output(common, |out| {
+        report::render(report, rules, common.format, &opts, out)
+    })?;
     if !common.quiet && common.format != Format::Text {
         eprintln!(
             "leakhound: {} leak(s) found: {}",
@@ -222,7 +260,11 @@ fn list_rules(rules: &RuleSet, format: Format, out: &mut dyn Write) -> io::Resul
     }
 }
 
-fn write_check(rules: &RuleSet, failures: &[ExampleFailure], out: &mut dyn Write) -> io::Result<()> {
+fn write_check(
+    rules: &RuleSet,
+    failures: &[ExampleFailure],
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let examples: usize = rules
         .rules()
         .iter()

@@ -354,8 +354,12 @@ fn merge_rule(existing: &mut RuleEntry, new: RuleEntry) {
     }
     old.tags.extend(new_syntax.tags);
     old.keywords.extend(new_syntax.keywords);
-    old.allowlists
-        .extend(new_syntax.allowlist.into_iter().chain(new_syntax.allowlists));
+    old.allowlists.extend(
+        new_syntax
+            .allowlist
+            .into_iter()
+            .chain(new_syntax.allowlists),
+    );
     old.references.extend(new_syntax.references);
     old.examples.extend(new_syntax.examples);
     old.negative_examples.extend(new_syntax.negative_examples);

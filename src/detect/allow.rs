@@ -46,7 +46,10 @@ mod tests {
             "x /* leakhound:allow because it is a fixture */",
             "x -- leakhound:allow",
         ] {
-            assert!(inline_allowed(line.as_bytes(), "github-pat", known), "{line}");
+            assert!(
+                inline_allowed(line.as_bytes(), "github-pat", known),
+                "{line}"
+            );
         }
         assert!(!inline_allowed(b"key = 'x' # allow", "github-pat", known));
     }

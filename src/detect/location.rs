@@ -41,7 +41,8 @@ pub fn line_around(data: &[u8], span: std::ops::Range<usize>) -> std::ops::Range
     } else {
         end
     };
-    start.max(span.start.saturating_sub(LINE_CONTEXT))..end.min(span.end + LINE_CONTEXT).max(span.end)
+    start.max(span.start.saturating_sub(LINE_CONTEXT))
+        ..end.min(span.end + LINE_CONTEXT).max(span.end)
 }
 
 #[cfg(test)]

@@ -67,11 +67,13 @@ impl<'r> Detector<'r> {
     /// Scans one blob; findings come sorted by position.
     pub fn scan(&self, data: &[u8], origin: &Origin) -> Vec<Finding> {
         let path = origin.display_path();
-        let commit = origin.commit().map(|c| c.id.as_str());
-        if self.rules.allows_blob(&path, commit) {
+        let ctx = Context::new(data, origin, &path);
+        if ctx
+            .path
+            .is_some_and(|p| self.rules.allows_blob(p, ctx.commit))
+        {
             return Vec::new();
         }
-        let ctx = Context::new(data, origin, &path);
         let mut findings = Vec::new();
         for (rule_idx, windows) in self.windows(data) {
             let rule = &self.rules.rules()[rule_idx];
@@ -109,7 +111,8 @@ impl<'r> Detector<'r> {
             let reach = pattern
                 .max_len()
                 .map_or(data.len(), |m| m.saturating_add(KEYWORD_SLACK));
-            let window = hit.start.saturating_sub(reach)..hit.end.saturating_add(reach).min(data.len());
+            let window =
+                hit.start.saturating_sub(reach)..hit.end.saturating_add(reach).min(data.len());
             let list = &mut per_rule[hit.rule];
             match list.last_mut() {
                 Some(last) if window.start <= last.end => last.end = last.end.max(window.end),
@@ -126,13 +129,21 @@ impl<'r> Detector<'r> {
             .collect()
     }
 
+    /// Whether a rule runs on this blob: path filters pass (or the path is
+    /// not known yet, in which case they are applied when it is).
     fn rule_applies(&self, rule: &Rule, ctx: &Context<'_>) -> bool {
+        let Some(path) = ctx.path else {
+            return !rule.skip_report;
+        };
         !rule.skip_report
             && rule
                 .path
                 .as_ref()
-                .is_none_or(|p| p.is_match(ctx.path.as_bytes()))
-            && !rule.allowlists.iter().any(|a| a.allows_blob(ctx.path, ctx.commit))
+                .is_none_or(|p| p.is_match(path.as_bytes()))
+            && !rule
+                .allowlists
+                .iter()
+                .any(|a| a.allows_blob(path, ctx.commit))
     }
 
     /// Findings of path-only rules (a `path` and no `regex`): the file itself.
@@ -140,11 +151,12 @@ impl<'r> Detector<'r> {
         self.rules
             .rules()
             .iter()
-            .filter(|r| r.is_path_only() && self.rule_applies(r, ctx))
+            .filter(|r| r.is_path_only() && ctx.path.is_some() && self.rule_applies(r, ctx))
             .map(|rule| {
-                let secret = Secret::new(ctx.path);
-                let text = format!("file detected: {}", ctx.path);
-                let at = text.len() - ctx.path.len()..text.len();
+                let path = ctx.path.unwrap_or_default();
+                let secret = Secret::new(path);
+                let text = format!("file detected: {path}");
+                let at = text.len() - path.len()..text.len();
                 let pos = crate::finding::Position { line: 1, column: 1 };
                 Finding {
                     rule_id: rule.id.clone(),
@@ -165,7 +177,12 @@ impl<'r> Detector<'r> {
     }
 
     /// Turns one regex match into a finding, or says which filter dropped it.
-    pub fn evaluate(&self, rule: &Rule, caps: &Captures, ctx: &Context<'_>) -> Result<Finding, Drop> {
+    pub fn evaluate(
+        &self,
+        rule: &Rule,
+        caps: &Captures,
+        ctx: &Context<'_>,
+    ) -> Result<Finding, Drop> {
         let data = ctx.data;
         let whole = caps.get_match().map(|m| m.range()).ok_or(Drop::Empty)?;
         let span = secret_span(rule, caps).unwrap_or_else(|| trim_newlines(data, whole.clone()));
@@ -181,8 +198,7 @@ impl<'r> Detector<'r> {
         }
         let line_span = location::line_around(data, whole.clone());
         let line = &data[line_span.clone()];
-        if self.opts.inline_allow
-            && inline_allowed(line, &rule.id, |w| self.rules.get(w).is_some())
+        if self.opts.inline_allow && inline_allowed(line, &rule.id, |w| self.rules.get(w).is_some())
         {
             return Err(Drop::InlineAllow);
         }
@@ -190,7 +206,7 @@ impl<'r> Detector<'r> {
             secret: secret_bytes,
             matched: &data[whole.clone()],
             line,
-            path: ctx.path,
+            path: ctx.path.unwrap_or_default(),
             commit: ctx.commit,
         };
         if self
@@ -206,7 +222,8 @@ impl<'r> Detector<'r> {
         let lines = ctx.lines.get_or_init(|| LineIndex::new(data));
         let secret = Secret::new(String::from_utf8_lossy(secret_bytes));
         let relative = |outer: &Range<usize>| {
-            span.start.saturating_sub(outer.start)..span.end.min(outer.end).saturating_sub(outer.start)
+            span.start.saturating_sub(outer.start)
+                ..span.end.min(outer.end).saturating_sub(outer.start)
         };
         Ok(Finding {
             rule_id: rule.id.clone(),
@@ -214,7 +231,10 @@ impl<'r> Detector<'r> {
             severity: rule.severity,
             tags: rule.tags.clone(),
             fingerprint: Fingerprint::new(&rule.id, &secret),
-            matched: Excerpt::new(String::from_utf8_lossy(&data[whole.clone()]), relative(&whole)),
+            matched: Excerpt::new(
+                String::from_utf8_lossy(&data[whole.clone()]),
+                relative(&whole),
+            ),
             line: Excerpt::new(String::from_utf8_lossy(line), relative(&line_span)),
             start: lines.position(span.start),
             end: lines.position(span.end),
@@ -230,18 +250,20 @@ impl<'r> Detector<'r> {
 pub struct Context<'a> {
     data: &'a [u8],
     origin: &'a Origin,
-    path: &'a str,
+    /// `None` for a git blob not yet attributed to a path: path filters wait.
+    path: Option<&'a str>,
     commit: Option<&'a str>,
     lines: std::cell::OnceCell<LineIndex>,
 }
 
 impl<'a> Context<'a> {
-    /// The context of `data` from `origin`, whose display path is `path`.
+    /// The context of `data` from `origin`, whose display path is `path`
+    /// (a git origin with an empty path has no known path yet).
     pub fn new(data: &'a [u8], origin: &'a Origin, path: &'a str) -> Self {
         Context {
             data,
             origin,
-            path,
+            path: (!matches!(origin, Origin::Git { path, .. } if path.is_empty())).then_some(path),
             commit: origin.commit().map(|c| c.id.as_str()),
             lines: std::cell::OnceCell::new(),
         }
@@ -251,7 +273,11 @@ impl<'a> Context<'a> {
 /// The secret: the rule's `secretGroup` if it took part in the match, else
 /// the first non-empty group; `None` means the whole match.
 fn secret_span(rule: &Rule, caps: &Captures) -> Option<Range<usize>> {
-    let group = |g: usize| caps.get_group(g).map(|m| m.range()).filter(|r| !r.is_empty());
+    let group = |g: usize| {
+        caps.get_group(g)
+            .map(|m| m.range())
+            .filter(|r| !r.is_empty())
+    };
     rule.secret_group
         .filter(|&g| g > 0)
         .and_then(group)

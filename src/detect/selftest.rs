@@ -25,8 +25,16 @@ pub struct ExampleFailure {
 
 impl std::fmt::Display for ExampleFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kind = if self.positive { "example" } else { "negative example" };
-        write!(f, "{}: rule '{}' {kind} {}: {}", self.at, self.rule, self.index, self.reason)
+        let kind = if self.positive {
+            "example"
+        } else {
+            "negative example"
+        };
+        write!(
+            f,
+            "{}: rule '{}' {kind} {}: {}",
+            self.at, self.rule, self.index, self.reason
+        )
     }
 }
 
@@ -39,7 +47,12 @@ pub fn selftest(rules: &RuleSet) -> Vec<ExampleFailure> {
     let mut failures = Vec::new();
     for rule in rules.rules().iter().filter(|r| !r.skip_report) {
         if let Err(e) = rule.check_regex() {
-            failures.push(failure(rule, 0, true, format!("regex does not compile: {e}")));
+            failures.push(failure(
+                rule,
+                0,
+                true,
+                format!("regex does not compile: {e}"),
+            ));
             continue;
         }
         let cases = rule.examples.iter().map(|e| (e, true));
@@ -81,7 +94,11 @@ fn why_missed(detector: &Detector<'_>, rule: &Rule, data: &[u8], origin: &Origin
         return format!("none of the keywords {:?} occurs", rule.keywords);
     }
     let path = origin.display_path();
-    if rule.path.as_ref().is_some_and(|p| !p.is_match(path.as_bytes())) {
+    if rule
+        .path
+        .as_ref()
+        .is_some_and(|p| !p.is_match(path.as_bytes()))
+    {
         return format!("the path '{path}' does not match the rule's path");
     }
     let Some(pattern) = rule.regex() else {

@@ -65,7 +65,11 @@ impl<'a> JsonFinding<'a> {
 }
 
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    let all: Vec<JsonFinding<'_>> = report.findings.iter().map(|f| JsonFinding::new(f, opts)).collect();
+    let all: Vec<JsonFinding<'_>> = report
+        .findings
+        .iter()
+        .map(|f| JsonFinding::new(f, opts))
+        .collect();
     serde_json::to_writer_pretty(&mut *out, &all)?;
     writeln!(out)
 }

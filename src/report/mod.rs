@@ -90,7 +90,11 @@ pub fn summary(stats: &SourceStats, duration: Duration) -> String {
             }
         }
         let parts: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
-        s.push_str(&format!("; skipped {} ({})", stats.skips.len(), parts.join(", ")));
+        s.push_str(&format!(
+            "; skipped {} ({})",
+            stats.skips.len(),
+            parts.join(", ")
+        ));
     }
     s
 }
@@ -124,7 +128,12 @@ mod tests {
         let stats = SourceStats {
             blobs: 3,
             bytes: 1500,
-            skips: vec![skip(SkipReason::Binary), skip(SkipReason::Binary), skip(SkipReason::Symlink)],
+            skips: vec![
+                skip(SkipReason::Binary),
+                skip(SkipReason::Binary),
+                skip(SkipReason::Symlink),
+            ],
+            notes: Vec::new(),
         };
         assert_eq!(
             summary(&stats, Duration::from_millis(20)),

@@ -15,7 +15,12 @@ use crate::rules::{RuleSet, Severity};
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/leakhound/leakhound";
 
-pub fn render(report: &Report, rules: &RuleSet, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    report: &Report,
+    rules: &RuleSet,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut used: Vec<&str> = report.findings.iter().map(|f| &*f.rule_id).collect();
     used.sort_unstable();
     used.dedup();
@@ -29,6 +34,7 @@ pub fn render(report: &Report, rules: &RuleSet, opts: &RenderOptions, out: &mut 
         .stats
         .skips
         .iter()
+        .filter(|s| s.reason.is_fault())
         .map(|s| {
             json!({
                 "level": "note",

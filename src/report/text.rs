@@ -25,10 +25,18 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         writeln!(out, "  {}", f.description)?;
         if let Some(c) = f.origin.commit() {
             let short = &c.id[..c.id.len().min(8)];
-            writeln!(out, "  commit: {short} {} {} <{}>", c.date, c.author, c.email)?;
+            writeln!(
+                out,
+                "  commit: {short} {} {} <{}>",
+                c.date, c.author, c.email
+            )?;
         }
         writeln!(out, "  secret: {}", f.secret.shown(opts.redact))?;
-        writeln!(out, "  line:   {}", f.line.render(&f.secret, opts.redact).trim())?;
+        writeln!(
+            out,
+            "  line:   {}",
+            f.line.render(&f.secret, opts.redact).trim()
+        )?;
         writeln!(out, "  fingerprint: {}", f.fingerprint.to_hex())?;
         writeln!(out)?;
     }
@@ -38,5 +46,9 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         1 => paint("1;31", "1 leak found"),
         _ => paint("1;31", &format!("{n} leaks found")),
     };
-    writeln!(out, "{verdict}: {}", summary(&report.stats, report.duration))
+    writeln!(
+        out,
+        "{verdict}: {}",
+        summary(&report.stats, report.duration)
+    )
 }

@@ -83,7 +83,11 @@ impl Allowlist {
         };
         Ok(Allowlist {
             and,
-            commits: syntax.commits.iter().map(|c| c.to_ascii_lowercase()).collect(),
+            commits: syntax
+                .commits
+                .iter()
+                .map(|c| c.to_ascii_lowercase())
+                .collect(),
             paths: compile(&syntax.paths, "path")?,
             target,
             regexes: compile(&syntax.regexes, "regex")?,

@@ -168,7 +168,11 @@ impl Rule {
     /// The compiled regex (compiled on first call); `None` for path-only rules.
     pub fn regex(&self) -> Option<&Pattern> {
         self.regex
-            .get_or_init(|| self.regex_source.as_deref().and_then(|s| Pattern::new(s).ok()))
+            .get_or_init(|| {
+                self.regex_source
+                    .as_deref()
+                    .and_then(|s| Pattern::new(s).ok())
+            })
             .as_ref()
     }
 
@@ -240,7 +244,10 @@ impl RuleSet {
 
     /// Global allowlists that apply to `rule` (those with no `targetRules`,
     /// or naming it).
-    pub fn global_allowlists_for<'s>(&'s self, rule: &'s str) -> impl Iterator<Item = &'s Allowlist> {
+    pub fn global_allowlists_for<'s>(
+        &'s self,
+        rule: &'s str,
+    ) -> impl Iterator<Item = &'s Allowlist> {
         self.global
             .iter()
             .filter(move |a| a.target_rules.is_empty() || a.target_rules.iter().any(|t| t == rule))

@@ -47,7 +47,11 @@ impl Pattern {
 }
 
 fn parse(source: &str) -> Result<Hir, String> {
-    let ascii = ParserBuilder::new().unicode(false).utf8(false).build().parse(source);
+    let ascii = ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(source);
     match ascii {
         Ok(hir) => Ok(hir),
         // A literal non-ASCII character needs Unicode mode; classes stay ASCII
@@ -90,7 +94,9 @@ mod tests {
         let p = Pattern::new(r"\w+").unwrap();
         assert!(p.is_match(b"abc"));
         assert!(!p.is_match("é".as_bytes()));
-        assert!(Pattern::new(r"\b\d{3}\b").unwrap().is_match("x 123 y".as_bytes()));
+        assert!(Pattern::new(r"\b\d{3}\b")
+            .unwrap()
+            .is_match("x 123 y".as_bytes()));
     }
 
     #[test]
@@ -108,11 +114,15 @@ mod tests {
 
     #[test]
     fn non_ascii_literals_are_accepted() {
-        assert!(Pattern::new("mot de passe é").unwrap().is_match("mot de passe é".as_bytes()));
+        assert!(Pattern::new("mot de passe é")
+            .unwrap()
+            .is_match("mot de passe é".as_bytes()));
     }
 
     #[test]
     fn matches_invalid_utf8() {
-        assert!(Pattern::new(r"key=\w{4}").unwrap().is_match(b"\xff\xfekey=abcd\xff"));
+        assert!(Pattern::new(r"key=\w{4}")
+            .unwrap()
+            .is_match(b"\xff\xfekey=abcd\xff"));
     }
 }

@@ -13,7 +13,7 @@ use std::{
 
 use ignore::{WalkBuilder, WalkState};
 
-use super::{is_binary, Skip, SkipReason, SourceError, SourceStats, Visitor};
+use super::{is_binary, Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
 use crate::finding::{path_string, Origin};
 
 /// A set of files and directories to scan.
@@ -53,13 +53,18 @@ impl DirSource {
             .require_git(false)
             .follow_links(false)
             .threads(self.threads)
-            .filter_entry(|e| !(e.file_name() == ".git" && e.file_type().is_some_and(|t| t.is_dir())));
+            .filter_entry(|e| {
+                !(e.file_name() == ".git" && e.file_type().is_some_and(|t| t.is_dir()))
+            });
         let blobs = AtomicU64::new(0);
         let bytes = AtomicU64::new(0);
         let skips = Mutex::new(Vec::new());
         let skip = |path: &Path, reason: SkipReason| {
             let path = path_string(path);
-            skips.lock().unwrap_or_else(|e| e.into_inner()).push(Skip { path, reason });
+            skips
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(Skip { path, reason });
         };
         builder.build_parallel().run(|| {
             Box::new(|entry| {
@@ -85,12 +90,12 @@ impl DirSource {
                     Ok(data) => {
                         blobs.fetch_add(1, Ordering::Relaxed);
                         bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
-                        visit(
+                        visit(Blob::whole(
                             &data,
-                            &Origin::File {
+                            Origin::File {
                                 path: entry.path().to_path_buf(),
                             },
-                        );
+                        ));
                     }
                     Err(reason) => skip(entry.path(), reason),
                 }
@@ -103,6 +108,7 @@ impl DirSource {
             blobs: blobs.into_inner(),
             bytes: bytes.into_inner(),
             skips,
+            notes: Vec::new(),
         })
     }
 

@@ -4,9 +4,10 @@
 //! nothing of rules, findings or output formats.
 
 mod dir;
+pub mod git;
 mod stdin;
 
-use std::fmt;
+use std::{fmt, ops::RangeInclusive};
 
 use crate::finding::Origin;
 
@@ -32,9 +33,26 @@ pub enum SkipReason {
     Symlink,
     /// Could not be read (the error).
     Unreadable(String),
+    /// A git object that is corrupt or cannot be inflated (the error).
+    Corrupt(String),
+    /// A git object that a tree names but the repository lacks.
+    Missing,
+    /// A Git LFS pointer (its content is not in the repository).
+    LfsPointer,
+    /// A submodule (its commits live in another repository).
+    Submodule,
 }
 
 impl SkipReason {
+    /// Whether this skip is a fault worth telling (an unreadable file, a
+    /// corrupt or missing object), not an ordinary exclusion.
+    pub fn is_fault(&self) -> bool {
+        matches!(
+            self,
+            SkipReason::Unreadable(_) | SkipReason::Corrupt(_) | SkipReason::Missing
+        )
+    }
+
     /// A short stable name for summaries: binary, too-large, symlink, unreadable.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -42,6 +60,10 @@ impl SkipReason {
             SkipReason::TooLarge(_) => "too-large",
             SkipReason::Symlink => "symlink",
             SkipReason::Unreadable(_) => "unreadable",
+            SkipReason::Corrupt(_) => "corrupt",
+            SkipReason::Missing => "missing",
+            SkipReason::LfsPointer => "lfs-pointer",
+            SkipReason::Submodule => "submodule",
         }
     }
 }
@@ -53,6 +75,10 @@ impl fmt::Display for SkipReason {
             SkipReason::TooLarge(n) => write!(f, "too large ({n} bytes)"),
             SkipReason::Symlink => f.write_str("symbolic link, not followed"),
             SkipReason::Unreadable(e) => write!(f, "cannot read: {e}"),
+            SkipReason::Corrupt(e) => write!(f, "corrupt object: {e}"),
+            SkipReason::Missing => f.write_str("object missing from the repository"),
+            SkipReason::LfsPointer => f.write_str("Git LFS pointer"),
+            SkipReason::Submodule => f.write_str("submodule, not scanned"),
         }
     }
 }
@@ -75,6 +101,8 @@ pub struct SourceStats {
     pub bytes: u64,
     /// Inputs not scanned, with reasons.
     pub skips: Vec<Skip>,
+    /// Facts about the scan worth telling (e.g. a shallow history).
+    pub notes: Vec<String>,
 }
 
 /// A fatal source error: nothing could be scanned.
@@ -88,5 +116,27 @@ pub enum SourceError {
     Io(String),
 }
 
-/// The visitor every source feeds: a blob's bytes and where they came from.
-pub type Visitor<'v> = dyn Fn(&[u8], &Origin) + Sync + 'v;
+/// The bytes of one file version and where they came from.
+pub struct Blob<'a> {
+    /// The content.
+    pub data: &'a [u8],
+    /// Where it came from.
+    pub origin: Origin,
+    /// For diffs: the 1-based line ranges (inclusive) the change added;
+    /// findings on other lines were there before. `None`: every line counts.
+    pub added: Option<&'a [RangeInclusive<usize>]>,
+}
+
+impl<'a> Blob<'a> {
+    /// A whole blob: every line counts.
+    pub fn whole(data: &'a [u8], origin: Origin) -> Self {
+        Blob {
+            data,
+            origin,
+            added: None,
+        }
+    }
+}
+
+/// The visitor every source feeds.
+pub type Visitor<'v> = dyn Fn(Blob<'_>) + Sync + 'v;

@@ -2,7 +2,7 @@
 
 use std::io::Read;
 
-use super::{SourceError, SourceStats, Visitor};
+use super::{Blob, SourceError, SourceStats, Visitor};
 use crate::finding::Origin;
 
 /// Standard input.
@@ -13,21 +13,26 @@ pub struct StdinSource {
 
 impl StdinSource {
     /// Reads all of `input` and visits it.
-    pub fn visit(&self, mut input: impl Read, visit: &Visitor<'_>) -> Result<SourceStats, SourceError> {
+    pub fn visit(
+        &self,
+        mut input: impl Read,
+        visit: &Visitor<'_>,
+    ) -> Result<SourceStats, SourceError> {
         let mut data = Vec::new();
-        input
-            .read_to_end(&mut data)
-            .map_err(|e| SourceError::Io(format!("{}: cannot read standard input: {e}", self.label)))?;
-        visit(
+        input.read_to_end(&mut data).map_err(|e| {
+            SourceError::Io(format!("{}: cannot read standard input: {e}", self.label))
+        })?;
+        visit(Blob::whole(
             &data,
-            &Origin::Stdin {
+            Origin::Stdin {
                 label: self.label.clone(),
             },
-        );
+        ));
         Ok(SourceStats {
             blobs: 1,
             bytes: data.len() as u64,
             skips: Vec::new(),
+            notes: Vec::new(),
         })
     }
 }

@@ -1,0 +1,213 @@
+//! Attribution: for blobs that hold findings, the commits that introduced
+//! each (key, path) pair: the commits, oldest first, whose tree has a blob
+//! with that key at that path while none of their parents' trees does.
+//! Trees are walked once each (memoized); only paths to target blobs are
+//! kept. The walk also names objects the repository lacks.
+
+use std::{
+    collections::{HashMap, HashSet},
+    hash::Hash,
+    rc::Rc,
+    sync::Arc,
+};
+
+use git2::{ObjectType, Oid, Repository, Sort};
+
+use super::{commit_info, git_error, History};
+use crate::finding::CommitInfo;
+use crate::sources::{Skip, SkipReason, SourceError};
+
+/// Where a (key, path) pair entered the history.
+#[derive(Clone, Debug)]
+pub struct Introduction<K> {
+    /// The caller's key (e.g. a secret's fingerprint).
+    pub key: K,
+    /// The blob that holds it there.
+    pub blob: Oid,
+    /// Its path in the commit's tree.
+    pub path: String,
+    /// The introducing commit.
+    pub commit: Arc<CommitInfo>,
+}
+
+/// The result of attribution.
+#[derive(Debug)]
+pub struct Attribution<K> {
+    /// Introductions, oldest commit first.
+    pub introductions: Vec<Introduction<K>>,
+    /// Objects named by trees but missing, trees that cannot be read, submodules.
+    pub skips: Vec<Skip>,
+    /// Target blobs no commit of the walked refs contains.
+    pub unreachable: usize,
+}
+
+type TreeHits = Rc<[(Rc<str>, Oid)]>;
+
+struct Walker<'a, K> {
+    repo: &'a Repository,
+    targets: &'a HashMap<Oid, Vec<K>>,
+    known: Option<&'a HashSet<Oid>>,
+    trees: HashMap<Oid, TreeHits>,
+    reported_missing: HashSet<Oid>,
+    skips: Vec<Skip>,
+}
+
+impl<K> Walker<'_, K> {
+    /// The target blobs under `tree`, with paths relative to it.
+    fn hits(&mut self, tree: Oid) -> TreeHits {
+        if let Some(h) = self.trees.get(&tree) {
+            return h.clone();
+        }
+        let mut hits: Vec<(Rc<str>, Oid)> = Vec::new();
+        match self.repo.find_tree(tree) {
+            Err(e) => self.missing(tree, "", e.code() == git2::ErrorCode::NotFound, e.message()),
+            Ok(t) => {
+                for entry in t.iter() {
+                    let name = String::from_utf8_lossy(entry.name_bytes());
+                    let id = entry.id();
+                    match entry.kind() {
+                        Some(ObjectType::Blob) => {
+                            if self.known.is_some_and(|k| !k.contains(&id)) {
+                                self.missing(id, &name, true, "");
+                            } else if self.targets.contains_key(&id) {
+                                hits.push((Rc::from(&*name), id));
+                            }
+                        }
+                        Some(ObjectType::Tree) => {
+                            for (path, blob) in self.hits(id).iter() {
+                                hits.push((Rc::from(format!("{name}/{path}")), *blob));
+                            }
+                        }
+                        Some(ObjectType::Commit) => {
+                            if self.reported_missing.insert(id) {
+                                self.skips.push(Skip {
+                                    path: name.into_owned(),
+                                    reason: SkipReason::Submodule,
+                                });
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let hits: TreeHits = hits.into();
+        self.trees.insert(tree, hits.clone());
+        hits
+    }
+
+    fn missing(&mut self, id: Oid, name: &str, absent: bool, error: &str) {
+        if self.reported_missing.insert(id) {
+            let label = if name.is_empty() {
+                id.to_string()
+            } else {
+                format!("{id} ({name})")
+            };
+            let reason = if absent {
+                SkipReason::Missing
+            } else {
+                SkipReason::Corrupt(error.to_string())
+            };
+            self.skips.push(Skip {
+                path: label,
+                reason,
+            });
+        }
+    }
+}
+
+impl History {
+    /// Finds the commits that introduced each key of each target blob at each
+    /// path: the first only, or every one with `all_occurrences`.
+    pub fn attribute<K: Clone + Eq + Hash>(
+        &self,
+        targets: &HashMap<Oid, Vec<K>>,
+        all_occurrences: bool,
+    ) -> Result<Attribution<K>, SourceError> {
+        let repo = self.repo()?;
+        let mut walk = repo.revwalk().map_err(|e| git_error("revwalk", &e))?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
+            .map_err(|e| git_error("revwalk", &e))?;
+        for tip in self.tips(&repo)? {
+            walk.push(tip)
+                .map_err(|e| git_error(&format!("commit {tip}"), &e))?;
+        }
+        let mut walker = Walker {
+            repo: &repo,
+            targets,
+            known: self.known.get(),
+            trees: HashMap::new(),
+            reported_missing: HashSet::new(),
+            skips: Vec::new(),
+        };
+        let mut present: HashMap<Oid, HashSet<(K, Rc<str>)>> = HashMap::new();
+        let mut reported: HashSet<(K, Rc<str>)> = HashSet::new();
+        let mut reached: HashSet<Oid> = HashSet::new();
+        let mut introductions = Vec::new();
+        for id in walk {
+            let id = id.map_err(|e| git_error("revwalk", &e))?;
+            let commit = match repo.find_commit(id) {
+                Ok(c) => c,
+                Err(e) => {
+                    walker.missing(id, "", e.code() == git2::ErrorCode::NotFound, e.message());
+                    continue;
+                }
+            };
+            let hits = walker.hits(commit.tree_id());
+            if hits.is_empty() {
+                continue;
+            }
+            let mut info: Option<Arc<CommitInfo>> = None;
+            let mut here = HashSet::new();
+            for (path, blob) in hits.iter() {
+                reached.insert(*blob);
+                for key in &targets[blob] {
+                    let pair = (key.clone(), path.clone());
+                    let before = commit
+                        .parent_ids()
+                        .any(|p| present.get(&p).is_some_and(|s| s.contains(&pair)));
+                    if !before && (all_occurrences || reported.insert(pair.clone())) {
+                        let info = info.get_or_insert_with(|| Arc::new(commit_info(&commit)));
+                        introductions.push(Introduction {
+                            key: key.clone(),
+                            blob: *blob,
+                            path: path.to_string(),
+                            commit: info.clone(),
+                        });
+                    }
+                    here.insert(pair);
+                }
+            }
+            present.insert(id, here);
+        }
+        Ok(Attribution {
+            introductions,
+            skips: walker.skips,
+            unreachable: targets.keys().filter(|b| !reached.contains(b)).count(),
+        })
+    }
+
+    /// The commits to walk from: the branch, or every ref and HEAD.
+    fn tips(&self, repo: &Repository) -> Result<Vec<Oid>, SourceError> {
+        if let Some(b) = &self.branch {
+            let commit = repo
+                .revparse_single(b)
+                .and_then(|o| o.peel_to_commit())
+                .map_err(|e| git_error(&format!("branch '{b}'"), &e))?;
+            return Ok(vec![commit.id()]);
+        }
+        let mut tips = Vec::new();
+        let refs = repo.references().map_err(|e| git_error("references", &e))?;
+        for r in refs.flatten() {
+            if let Ok(c) = r.peel_to_commit() {
+                tips.push(c.id());
+            }
+        }
+        if let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) {
+            tips.push(head.id());
+        }
+        tips.sort();
+        tips.dedup();
+        Ok(tips)
+    }
+}

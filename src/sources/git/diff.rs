@@ -1,0 +1,296 @@
+//! What changes add: the commits of a range (`BASE..HEAD`), or the index
+//! against HEAD (staged changes). Each changed file's new blob is visited
+//! whole, with the line ranges the change added, so a multi-line secret
+//! added in the change is found and a secret on an untouched line is not
+//! reported again. For a merge, added means added against every parent.
+
+use std::{
+    cell::RefCell,
+    collections::BTreeMap,
+    ops::RangeInclusive,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use git2::{Commit, Delta, Diff, DiffOptions, Oid, Repository, Sort};
+
+use super::{commit_info, git_error, is_lfs_pointer, open, root_of};
+use crate::finding::{CommitInfo, Origin};
+use crate::sources::{is_binary, Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
+
+/// Which changes to scan.
+enum Changes {
+    /// Commits reachable from `to` and not from `from`.
+    Range { from: Option<Oid>, to: Oid },
+    /// The index against HEAD.
+    Staged,
+}
+
+/// A source of changes in a repository.
+pub struct Diffs {
+    repo: Repository,
+    changes: Changes,
+    /// Blobs larger than this are skipped.
+    pub max_file_size: u64,
+}
+
+/// The new blob of one changed file and the lines the change added.
+struct Change {
+    path: String,
+    blob: Oid,
+    added: Vec<RangeInclusive<usize>>,
+}
+
+impl Diffs {
+    /// The commits of `spec`: `A..B`, `A...B` (from their merge base), or a
+    /// single revision (its whole ancestry).
+    pub fn range(path: &Path, spec: &str, max_file_size: u64) -> Result<Diffs, SourceError> {
+        let repo = open(path)?;
+        let (from, to) = resolve_range(&repo, spec)?;
+        Ok(Diffs {
+            repo,
+            changes: Changes::Range { from, to },
+            max_file_size,
+        })
+    }
+
+    /// The staged changes: the index against HEAD (or against nothing in a
+    /// repository without commits).
+    pub fn staged(path: &Path, max_file_size: u64) -> Result<Diffs, SourceError> {
+        Ok(Diffs {
+            repo: open(path)?,
+            changes: Changes::Staged,
+            max_file_size,
+        })
+    }
+
+    /// The work tree (or bare repository) directory.
+    pub fn root(&self) -> PathBuf {
+        root_of(&self.repo)
+    }
+
+    /// Visits each changed file's new blob, commit by commit (oldest first).
+    pub fn visit(&self, visit: &Visitor<'_>) -> Result<SourceStats, SourceError> {
+        let mut stats = SourceStats::default();
+        match &self.changes {
+            Changes::Staged => {
+                let repo = &self.repo;
+                let index = repo.index().map_err(|e| git_error("index", &e))?;
+                let head = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
+                let diff = repo
+                    .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut options()))
+                    .map_err(|e| git_error("staged changes", &e))?;
+                let changes = changes_of(&diff)?;
+                self.visit_changes(changes, None, visit, &mut stats);
+            }
+            Changes::Range { from, to } => {
+                let mut walk = self.repo.revwalk().map_err(|e| git_error("revwalk", &e))?;
+                walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
+                    .map_err(|e| git_error("revwalk", &e))?;
+                walk.push(*to).map_err(|e| git_error("revwalk", &e))?;
+                if let Some(f) = from {
+                    walk.hide(*f).map_err(|e| git_error("revwalk", &e))?;
+                }
+                for id in walk {
+                    let id = id.map_err(|e| git_error("revwalk", &e))?;
+                    let commit = self
+                        .repo
+                        .find_commit(id)
+                        .map_err(|e| git_error(&format!("commit {id}"), &e))?;
+                    let changes = self.commit_changes(&commit)?;
+                    let info = Arc::new(commit_info(&commit));
+                    self.visit_changes(changes, Some(info), visit, &mut stats);
+                }
+            }
+        }
+        if self.repo.is_shallow() {
+            stats.notes.push(
+                "shallow clone: commits before the shallow boundary are not in the repository"
+                    .into(),
+            );
+        }
+        Ok(stats)
+    }
+
+    /// What a commit adds: against its first parent, keeping for a merge
+    /// only the lines that are new against every other parent too.
+    fn commit_changes(&self, commit: &Commit<'_>) -> Result<Vec<Change>, SourceError> {
+        let tree = commit.tree().map_err(|e| git_error("tree", &e))?;
+        let diff_with = |parent: Option<&Commit<'_>>| -> Result<Vec<Change>, SourceError> {
+            let parent_tree = parent
+                .map(|p| p.tree())
+                .transpose()
+                .map_err(|e| git_error("tree", &e))?;
+            let diff = self
+                .repo
+                .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut options()))
+                .map_err(|e| git_error(&format!("diff of {}", commit.id()), &e))?;
+            changes_of(&diff)
+        };
+        let parents: Vec<Commit<'_>> = commit.parents().collect();
+        let mut changes = diff_with(parents.first())?;
+        for other in parents.iter().skip(1) {
+            let against: BTreeMap<String, Change> = diff_with(Some(other))?
+                .into_iter()
+                .map(|c| (c.path.clone(), c))
+                .collect();
+            changes.retain_mut(|c| match against.get(&c.path) {
+                None => false,
+                Some(o) => {
+                    c.added = intersect(&c.added, &o.added);
+                    !c.added.is_empty()
+                }
+            });
+        }
+        Ok(changes)
+    }
+
+    fn visit_changes(
+        &self,
+        changes: Vec<Change>,
+        commit: Option<Arc<CommitInfo>>,
+        visit: &Visitor<'_>,
+        stats: &mut SourceStats,
+    ) {
+        for change in changes {
+            let mut skip = |reason| {
+                stats.skips.push(Skip {
+                    path: change.path.clone(),
+                    reason,
+                })
+            };
+            let blob = match self.repo.find_blob(change.blob) {
+                Ok(b) => b,
+                Err(e) if e.code() == git2::ErrorCode::NotFound => {
+                    skip(SkipReason::Missing);
+                    continue;
+                }
+                Err(e) => {
+                    skip(SkipReason::Corrupt(e.message().to_string()));
+                    continue;
+                }
+            };
+            let data = blob.content();
+            if data.len() as u64 > self.max_file_size {
+                skip(SkipReason::TooLarge(data.len() as u64));
+            } else if is_binary(data) {
+                skip(SkipReason::Binary);
+            } else if is_lfs_pointer(data) {
+                skip(SkipReason::LfsPointer);
+            } else {
+                stats.blobs += 1;
+                stats.bytes += data.len() as u64;
+                visit(Blob {
+                    data,
+                    origin: Origin::Git {
+                        path: change.path,
+                        blob: change.blob.to_string(),
+                        commit: commit.clone(),
+                    },
+                    added: Some(&change.added),
+                });
+            }
+        }
+    }
+}
+
+/// The (hidden, shown) commits of a range spec.
+fn resolve_range(repo: &Repository, spec: &str) -> Result<(Option<Oid>, Oid), SourceError> {
+    let rs = repo
+        .revparse(spec)
+        .map_err(|e| git_error(&format!("range '{spec}'"), &e))?;
+    let commit_of = |o: Option<&git2::Object<'_>>| -> Result<Option<Oid>, SourceError> {
+        o.map(|o| o.peel_to_commit().map(|c| c.id()))
+            .transpose()
+            .map_err(|e| git_error(&format!("range '{spec}'"), &e))
+    };
+    Ok(match (commit_of(rs.from())?, commit_of(rs.to())?) {
+        (Some(f), Some(t)) if rs.mode().contains(git2::RevparseMode::MERGE_BASE) => {
+            let base = repo
+                .merge_base(f, t)
+                .map_err(|e| git_error("merge base", &e))?;
+            (Some(base), t)
+        }
+        (f, Some(t)) => (f, t),
+        (Some(single), None) => (None, single),
+        (None, None) => return Err(SourceError::Io(format!("range '{spec}': no commit"))),
+    })
+}
+
+fn options() -> DiffOptions {
+    let mut o = DiffOptions::new();
+    o.context_lines(0)
+        .ignore_submodules(true)
+        .include_typechange(true);
+    o
+}
+
+/// The added line ranges of every added or modified file of a diff.
+fn changes_of(diff: &Diff<'_>) -> Result<Vec<Change>, SourceError> {
+    let changes: RefCell<Vec<Change>> = RefCell::new(Vec::new());
+    diff.foreach(
+        &mut |delta, _| {
+            if matches!(
+                delta.status(),
+                Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange
+            ) && !delta.new_file().id().is_zero()
+            {
+                changes.borrow_mut().push(Change {
+                    path: String::from_utf8_lossy(
+                        delta.new_file().path_bytes().unwrap_or_default(),
+                    )
+                    .into_owned(),
+                    blob: delta.new_file().id(),
+                    added: Vec::new(),
+                });
+            }
+            true
+        },
+        None,
+        None,
+        Some(&mut |delta, _, line| {
+            let mut changes = changes.borrow_mut();
+            let (Some(change), Some(n)) = (changes.last_mut(), line.new_lineno()) else {
+                return true;
+            };
+            if line.origin() == '+' && delta.new_file().id() == change.blob {
+                let n = n as usize;
+                match change.added.last_mut() {
+                    Some(r) if *r.end() + 1 == n => *r = *r.start()..=n,
+                    _ => change.added.push(n..=n),
+                }
+            }
+            true
+        }),
+    )
+    .map_err(|e| git_error("diff", &e))?;
+    Ok(changes.into_inner())
+}
+
+/// The lines in both sets of sorted, disjoint ranges.
+fn intersect(
+    a: &[RangeInclusive<usize>],
+    b: &[RangeInclusive<usize>],
+) -> Vec<RangeInclusive<usize>> {
+    let mut out = Vec::new();
+    for x in a {
+        for y in b {
+            let (s, e) = ((*x.start()).max(*y.start()), (*x.end()).min(*y.end()));
+            if s <= e {
+                out.push(s..=e);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::intersect;
+
+    #[test]
+    fn intersection_of_line_ranges() {
+        assert_eq!(intersect(&[1..=5, 9..=12], &[4..=10]), vec![4..=5, 9..=10]);
+        assert!(intersect(&[1..=2], &[3..=4]).is_empty());
+    }
+}

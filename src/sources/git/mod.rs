@@ -1,0 +1,111 @@
+//! Git as a source, through libgit2: the whole history ([`History`]: every
+//! unique blob once, then attribution of the few that matter), a range of
+//! commits and the staged changes ([`Diffs`]: what a change adds).
+//! Yields bytes and origins only: no rules, findings or formats here.
+
+mod attribute;
+mod diff;
+mod history;
+mod packs;
+
+use std::path::{Path, PathBuf};
+
+use git2::{Repository, Time};
+
+use super::SourceError;
+use crate::finding::CommitInfo;
+
+pub use attribute::Introduction;
+pub use diff::Diffs;
+pub use history::History;
+
+/// Opens the repository at or above `path` (work tree, `.git` dir or bare).
+pub fn open(path: &Path) -> Result<Repository, SourceError> {
+    if !path.exists() {
+        return Err(SourceError::NotFound(path.display().to_string()));
+    }
+    Repository::discover(path)
+        .map_err(|_| SourceError::Io(format!("{}: not a git repository", path.display())))
+}
+
+/// The directory whose config files apply to a repository: its work tree,
+/// or the repository itself when bare.
+fn root_of(repo: &Repository) -> PathBuf {
+    repo.workdir().unwrap_or_else(|| repo.path()).to_path_buf()
+}
+
+/// A libgit2 error as one line.
+fn git_error(what: &str, e: &git2::Error) -> SourceError {
+    SourceError::Io(format!("{what}: {}", e.message()))
+}
+
+/// The first line of text of a blob that makes it a Git LFS pointer.
+const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/";
+
+/// Whether a blob is a Git LFS pointer (its content lives elsewhere).
+pub fn is_lfs_pointer(data: &[u8]) -> bool {
+    data.len() < 1024 && data.starts_with(LFS_POINTER)
+}
+
+/// Author, date and summary of a commit.
+pub fn commit_info(commit: &git2::Commit<'_>) -> CommitInfo {
+    let author = commit.author();
+    CommitInfo {
+        id: commit.id().to_string(),
+        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+        date: rfc3339(author.when()),
+        message: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned(),
+    }
+}
+
+/// A git time as RFC 3339 in its own offset, e.g. `2024-05-01T12:00:00+02:00`.
+fn rfc3339(t: Time) -> String {
+    let offset = i64::from(t.offset_minutes());
+    let local = t.seconds() + offset * 60;
+    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let sign = if offset < 0 { '-' } else { '+' };
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60,
+        offset.abs() / 60,
+        offset.abs() % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_rfc3339_in_the_authors_offset() {
+        assert_eq!(rfc3339(Time::new(0, 0)), "1970-01-01T00:00:00+00:00");
+        assert_eq!(
+            rfc3339(Time::new(1_709_210_096, 120)),
+            "2024-02-29T14:34:56+02:00"
+        );
+        assert_eq!(
+            rfc3339(Time::new(1_700_000_000, -330)),
+            "2023-11-14T16:43:20-05:30"
+        );
+    }
+
+    #[test]
+    fn lfs_pointers_are_recognised() {
+        let p = b"version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 12345\n";
+        assert!(is_lfs_pointer(p));
+        assert!(!is_lfs_pointer(b"version 1\n"));
+    }
+}
