@@ -49,40 +49,72 @@ impl fmt::Debug for Secret {
 }
 
 /// Text around a secret (the matched text, or the source line), with the
-/// byte range the secret occupies in it, so it can be shown redacted.
+/// byte ranges that hold secrets (its own, and any other secret found in the
+/// same text), so it can be shown redacted.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Excerpt {
     text: Box<str>,
-    secret: Range<usize>,
+    secrets: Vec<Range<usize>>,
 }
 
 impl Excerpt {
     /// An excerpt whose `secret` range (bytes of `text`) holds the secret.
     pub fn new(text: impl Into<Box<str>>, secret: Range<usize>) -> Self {
-        let text = text.into();
-        let end = secret.end.min(text.len());
-        let start = secret.start.min(end);
-        Excerpt {
-            text,
-            secret: start..end,
+        let mut e = Excerpt {
+            text: text.into(),
+            secrets: Vec::new(),
+        };
+        e.add_range(secret);
+        e
+    }
+
+    /// Marks every occurrence of `secret` in the text as secret too.
+    pub fn mark(&mut self, secret: &Secret) {
+        let needle = secret.expose();
+        if needle.len() < 4 {
+            return;
+        }
+        let found: Vec<Range<usize>> = self
+            .text
+            .match_indices(needle)
+            .map(|(i, m)| i..i + m.len())
+            .collect();
+        for r in found {
+            self.add_range(r);
         }
     }
 
-    /// The excerpt as text: whole, or with the secret replaced by its redacted
-    /// form wherever it appears (its own range and any repeat of it).
-    pub fn render(&self, secret: &Secret, redact: bool) -> String {
+    fn add_range(&mut self, r: Range<usize>) {
+        let end = ceil_char(&self.text, r.end.min(self.text.len()));
+        let start = floor_char(&self.text, r.start.min(end));
+        if start < end && !self.secrets.contains(&(start..end)) {
+            self.secrets.push(start..end);
+        }
+    }
+
+    /// The excerpt as text: whole, or with every secret range replaced by
+    /// the redacted form of its text.
+    pub fn render(&self, redact: bool) -> String {
         if !redact {
             return self.text.to_string();
         }
-        let redacted = secret.redacted();
-        let mut out = String::with_capacity(self.text.len());
-        out.push_str(&self.text[..floor_char(&self.text, self.secret.start)]);
-        out.push_str(&redacted);
-        out.push_str(&self.text[ceil_char(&self.text, self.secret.end)..]);
-        let whole = secret.expose();
-        if whole.len() >= 4 && out.contains(whole) {
-            out = out.replace(whole, &redacted);
+        let mut ranges = self.secrets.clone();
+        ranges.sort_by_key(|r| r.start);
+        let mut merged: Vec<Range<usize>> = Vec::new();
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
         }
+        let mut out = String::with_capacity(self.text.len());
+        let mut at = 0;
+        for r in merged {
+            out.push_str(&self.text[at..r.start]);
+            out.push_str(&Secret::new(&self.text[r.clone()]).redacted());
+            at = r.end;
+        }
+        out.push_str(&self.text[at..]);
         out
     }
 }
@@ -263,19 +295,34 @@ mod tests {
     }
 
     #[test]
-    fn excerpt_redacts_its_range_and_repeats() {
-        let s = Secret::new("hunter2hunter2");
-        let e = Excerpt::new("a=hunter2hunter2 b=hunter2hunter2", 2..16);
-        let out = e.render(&s, true);
-        assert!(!out.contains("hunter2hunter2"), "{out}");
-        assert_eq!(e.render(&s, false), "a=hunter2hunter2 b=hunter2hunter2");
+    fn excerpt_redacts_its_range_and_marked_secrets() {
+        let own = Secret::new("hunter2hunter2");
+        let other = Secret::new("swordfish99");
+        let mut e = Excerpt::new("a=hunter2hunter2 b=swordfish99 c=hunter2hunter2", 2..16);
+        e.mark(&own);
+        e.mark(&other);
+        let out = e.render(true);
+        assert!(
+            !out.contains("hunter2") && !out.contains("swordfish"),
+            "{out}"
+        );
+        assert_eq!(
+            out,
+            format!("a={0} b={1} c={0}", own.redacted(), other.redacted())
+        );
+        assert_eq!(
+            e.render(false),
+            "a=hunter2hunter2 b=swordfish99 c=hunter2hunter2"
+        );
     }
 
     #[test]
     fn excerpt_redacts_a_secret_cut_by_the_excerpt() {
-        let s = Secret::new("-----BEGIN KEY-----\nAAAABBBB");
         let e = Excerpt::new("-----BEGIN KEY-----", 0..40);
-        assert_eq!(e.render(&s, true), s.redacted());
+        assert_eq!(
+            e.render(true),
+            Secret::new("-----BEGIN KEY-----").redacted()
+        );
     }
 
     #[test]

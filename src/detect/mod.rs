@@ -75,6 +75,9 @@ impl<'r> Detector<'r> {
             return Vec::new();
         }
         let mut findings = Vec::new();
+        // Matches of specific rules that an allow comment or allowlist
+        // dropped: a generic rule must not report the same text instead.
+        let mut allowed: Vec<Range<usize>> = Vec::new();
         for (rule_idx, windows) in self.windows(data) {
             let rule = &self.rules.rules()[rule_idx];
             if !self.rule_applies(rule, &ctx) {
@@ -83,17 +86,25 @@ impl<'r> Detector<'r> {
             let Some(pattern) = rule.regex() else {
                 continue;
             };
+            let generic = is_generic(&rule.id);
             for window in windows {
                 let input = Input::new(data).span(window);
                 for caps in pattern.regex().captures_iter(input) {
-                    if let Ok(f) = self.evaluate(rule, &caps, &ctx) {
-                        findings.push(f);
+                    match self.evaluate(rule, &caps, &ctx) {
+                        Ok(f) => findings.push(f),
+                        Err(Drop::InlineAllow | Drop::GlobalAllowlist | Drop::RuleAllowlist)
+                            if !generic =>
+                        {
+                            allowed.extend(caps.get_match().map(|m| m.range()));
+                        }
+                        Err(_) => {}
                     }
                 }
             }
         }
         findings.extend(self.path_findings(&ctx));
-        drop_shadowed_generic(&mut findings);
+        drop_shadowed_generic(&mut findings, &allowed);
+        mark_secrets(&mut findings);
         findings.sort_by_key(|f| (f.span.start, f.span.end));
         findings
     }
@@ -120,7 +131,7 @@ impl<'r> Detector<'r> {
             }
         }
         for &rule in self.rules.prefilter().keywordless() {
-            per_rule[rule] = vec![0..data.len()];
+            per_rule[rule].push(0..data.len());
         }
         per_rule
             .into_iter()
@@ -294,18 +305,41 @@ fn trim_newlines(data: &[u8], mut r: Range<usize>) -> Range<usize> {
     r
 }
 
-/// Drops a generic finding whose secret overlaps a specific rule's finding:
-/// the specific rule says more about the same leak.
-fn drop_shadowed_generic(findings: &mut Vec<Finding>) {
+/// Whether a rule is a generic one (`generic` in its id, as in gitleaks):
+/// it gives way to specific rules on the same text.
+fn is_generic(id: &str) -> bool {
+    id.contains("generic")
+}
+
+/// Drops a generic finding whose secret overlaps a specific rule's finding
+/// (the specific rule says more about the same leak) or a specific match
+/// that was allowed (the allow covers the generic rule too).
+fn drop_shadowed_generic(findings: &mut Vec<Finding>, allowed: &[Range<usize>]) {
     let specific: Vec<Range<usize>> = findings
         .iter()
-        .filter(|f| !f.rule_id.contains("generic"))
+        .filter(|f| !is_generic(&f.rule_id))
         .map(|f| f.span.clone())
+        .chain(allowed.iter().cloned())
         .collect();
     findings.retain(|f| {
-        !f.rule_id.contains("generic")
+        !is_generic(&f.rule_id)
             || !specific
                 .iter()
                 .any(|s| s.start < f.span.end && f.span.start < s.end)
     });
+}
+
+/// Marks every finding's secret in every finding's excerpts, so no excerpt
+/// shows another finding's secret in clear.
+fn mark_secrets(findings: &mut [Finding]) {
+    if findings.len() < 2 {
+        return;
+    }
+    let secrets: Vec<Secret> = findings.iter().map(|f| f.secret.clone()).collect();
+    for f in findings.iter_mut() {
+        for s in &secrets {
+            f.line.mark(s);
+            f.matched.mark(s);
+        }
+    }
 }

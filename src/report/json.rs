@@ -52,7 +52,7 @@ impl<'a> JsonFinding<'a> {
             end_line: f.end.line,
             end_column: f.end.column,
             secret: f.secret.shown(opts.redact),
-            matched: f.matched.render(&f.secret, opts.redact),
+            matched: f.matched.render(opts.redact),
             entropy: (f.entropy as f64 * 1000.0).round() / 1000.0,
             fingerprint: f.fingerprint.to_hex(),
             commit: commit.map(|c| c.id.as_str()),

@@ -116,7 +116,7 @@ fn result(f: &Finding, rule_index: usize, opts: &RenderOptions) -> Value {
                 "startColumn": f.start.column,
                 "endLine": f.end.line,
                 "endColumn": f.end.column.max(f.start.column + usize::from(f.end.line == f.start.line)),
-                "snippet": { "text": f.line.render(&f.secret, opts.redact) },
+                "snippet": { "text": f.line.render(opts.redact) },
             },
         },
     });

@@ -32,11 +32,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
             )?;
         }
         writeln!(out, "  secret: {}", f.secret.shown(opts.redact))?;
-        writeln!(
-            out,
-            "  line:   {}",
-            f.line.render(&f.secret, opts.redact).trim()
-        )?;
+        writeln!(out, "  line:   {}", f.line.render(opts.redact).trim())?;
         writeln!(out, "  fingerprint: {}", f.fingerprint.to_hex())?;
         writeln!(out)?;
     }

@@ -78,13 +78,11 @@ impl<K> Walker<'_, K> {
                                 hits.push((Rc::from(format!("{name}/{path}")), *blob));
                             }
                         }
-                        Some(ObjectType::Commit) => {
-                            if self.reported_missing.insert(id) {
-                                self.skips.push(Skip {
-                                    path: name.into_owned(),
-                                    reason: SkipReason::Submodule,
-                                });
-                            }
+                        Some(ObjectType::Commit) if self.reported_missing.insert(id) => {
+                            self.skips.push(Skip {
+                                path: name.into_owned(),
+                                reason: SkipReason::Submodule,
+                            });
                         }
                         _ => {}
                     }

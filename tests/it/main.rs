@@ -1,0 +1,21 @@
+//! leakhound's integration tests: one binary, one module per area.
+
+// helpers: the binary, temporary trees, fake secrets, report types, SARIF schema
+mod support;
+
+// command line: exit codes, --help, --version, bad flags
+mod cli;
+// configuration: --config, discovery, [extend], allowlists, inline allow comments
+mod config;
+// `leakhound dir`: trees, ignore files, .git, binary/size/unreadable skips, symlinks, odd names
+mod dir;
+// redaction: secrets never reach any output unless --show-secrets
+mod redaction;
+// JSON and JSON Lines reports: typed fields, -o FILE
+mod report_json;
+// SARIF: schema validity, rule descriptors, fingerprints, regions
+mod report_sarif;
+// built-in rules: self-test through the detector, rule-file lint, `rules` command
+mod rules;
+// `leakhound stdin`: --label, exit codes
+mod stdin;
