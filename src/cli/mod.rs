@@ -81,7 +81,7 @@ pub fn run(args: Args) -> Result<Outcome> {
         }
         Command::Staged { repo } => {
             let source = git::Diffs::staged(repo, common.max_file_size)?;
-            let rules = load_rules(common, &source.root())?;
+            let rules = RuleSet::new_for_small_inputs(&load_config(common, &source.root())?)?;
             let report = scan::run(&rules, detect_options(common), false, |v| source.visit(v))?;
             finish(common, &rules, &report)
         }
@@ -130,6 +130,10 @@ fn scan_root(paths: &[PathBuf]) -> PathBuf {
 }
 
 fn load_rules(common: &CommonArgs, root: &Path) -> Result<RuleSet> {
+    Ok(RuleSet::new(&load_config(common, root)?)?)
+}
+
+fn load_config(common: &CommonArgs, root: &Path) -> Result<Config> {
     let env_config = env::var_os("LEAKHOUND_CONFIG").map(PathBuf::from);
     let config = match config::discover(common.config.as_deref(), env_config, root) {
         Some(path) => {
@@ -145,7 +149,7 @@ fn load_rules(common: &CommonArgs, root: &Path) -> Result<RuleSet> {
             Config::builtin()?
         }
     };
-    Ok(RuleSet::new(&config)?)
+    Ok(config)
 }
 
 fn detect_options(common: &CommonArgs) -> DetectOptions {

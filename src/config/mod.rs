@@ -194,6 +194,8 @@ pub struct AllowlistEntry {
     pub syntax: AllowlistSyntax,
     /// The file that holds it.
     pub at: SourceLine,
+    /// True for the embedded allowlists.
+    pub builtin: bool,
 }
 
 /// The merged configuration: every rule and global allowlist in force.
@@ -247,6 +249,7 @@ impl Config {
             self.allowlists.push(AllowlistEntry {
                 syntax: a,
                 at: at(0),
+                builtin,
             });
         }
         for rule in syntax.rules {

@@ -5,7 +5,7 @@
 
 use crate::config::AllowlistSyntax;
 
-use super::pattern::Pattern;
+use super::pattern::LazyPattern;
 
 /// What an allowlist's `regexes` are tested against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,17 +38,18 @@ pub struct Candidate<'a> {
 pub struct Allowlist {
     and: bool,
     commits: Vec<String>,
-    paths: Vec<Pattern>,
+    paths: Vec<LazyPattern>,
     target: RegexTarget,
-    regexes: Vec<Pattern>,
+    regexes: Vec<LazyPattern>,
     stopwords: Vec<String>,
     /// Global allowlists only: rule ids it applies to (all when empty).
     pub target_rules: Vec<String>,
 }
 
 impl Allowlist {
-    /// Compiles an allowlist; errors are one line.
-    pub fn new(syntax: &AllowlistSyntax) -> Result<Allowlist, String> {
+    /// Builds an allowlist; with `eager`, its regexes compile now (errors
+    /// are one line), else on first use.
+    pub fn new(syntax: &AllowlistSyntax, eager: bool) -> Result<Allowlist, String> {
         let and = match syntax
             .condition
             .as_deref()
@@ -76,9 +77,11 @@ impl Allowlist {
         {
             return Err("allowlist has none of commits, paths, regexes, stopwords".into());
         }
-        let compile = |list: &[String], what: &str| -> Result<Vec<Pattern>, String> {
+        let compile = |list: &[String], what: &str| -> Result<Vec<LazyPattern>, String> {
             list.iter()
-                .map(|p| Pattern::new(p).map_err(|e| format!("allowlist {what} '{p}': {e}")))
+                .map(|p| {
+                    LazyPattern::new(p, eager).map_err(|e| format!("allowlist {what} '{p}': {e}"))
+                })
                 .collect()
         };
         Ok(Allowlist {
@@ -157,7 +160,7 @@ mod tests {
 
     fn list(toml_text: &str) -> Allowlist {
         let syntax: AllowlistSyntax = toml::from_str(toml_text).unwrap();
-        Allowlist::new(&syntax).unwrap()
+        Allowlist::new(&syntax, true).unwrap()
     }
 
     fn cand<'a>(secret: &'a str, line: &'a str, path: &'a str) -> Candidate<'a> {
@@ -191,8 +194,8 @@ mod tests {
     #[test]
     fn rejects_empty_and_unknown_values() {
         let empty: AllowlistSyntax = toml::from_str("description='x'").unwrap();
-        assert!(Allowlist::new(&empty).is_err());
+        assert!(Allowlist::new(&empty, true).is_err());
         let bad: AllowlistSyntax = toml::from_str("condition='XOR'\npaths=['a']").unwrap();
-        assert!(Allowlist::new(&bad).unwrap_err().contains("XOR"));
+        assert!(Allowlist::new(&bad, true).unwrap_err().contains("XOR"));
     }
 }

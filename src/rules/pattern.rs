@@ -2,6 +2,8 @@
 //! `\w \d \s \b`), linear-time search, and the longest match it can produce
 //! (which sizes the window the detector searches around a keyword).
 
+use std::sync::OnceLock;
+
 use regex_automata::{meta, util::syntax, Input};
 use regex_syntax::{hir::Hir, ParserBuilder};
 
@@ -43,6 +45,48 @@ impl Pattern {
     /// Whether the pattern matches anywhere in `hay`.
     pub fn is_match(&self, hay: &[u8]) -> bool {
         self.regex.is_match(Input::new(hay))
+    }
+}
+
+/// A pattern compiled on first use, so rules that never get a candidate cost
+/// nothing; or at once (`eager`), to report a bad user pattern at load.
+#[derive(Debug)]
+pub struct LazyPattern {
+    source: String,
+    compiled: OnceLock<Option<Pattern>>,
+}
+
+impl LazyPattern {
+    /// A pattern from `source`, compiled now when `eager`.
+    pub fn new(source: &str, eager: bool) -> Result<LazyPattern, String> {
+        let lazy = LazyPattern {
+            source: source.to_string(),
+            compiled: OnceLock::new(),
+        };
+        if eager {
+            lazy.check()?;
+        }
+        Ok(lazy)
+    }
+
+    /// The compiled pattern; `None` if it does not compile (see [`Self::check`]).
+    pub fn get(&self) -> Option<&Pattern> {
+        self.compiled
+            .get_or_init(|| Pattern::new(&self.source).ok())
+            .as_ref()
+    }
+
+    /// Compiles the pattern if needed and says why it does not compile.
+    pub fn check(&self) -> Result<&Pattern, String> {
+        match self.get() {
+            Some(p) => Ok(p),
+            None => Err(Pattern::new(&self.source).err().unwrap_or_default()),
+        }
+    }
+
+    /// Whether the pattern matches anywhere in `hay` (never, if it does not compile).
+    pub fn is_match(&self, hay: &[u8]) -> bool {
+        self.get().is_some_and(|p| p.is_match(hay))
     }
 }
 
@@ -117,6 +161,15 @@ mod tests {
         assert!(Pattern::new("mot de passe é")
             .unwrap()
             .is_match("mot de passe é".as_bytes()));
+    }
+
+    #[test]
+    fn lazy_patterns_compile_on_use_or_at_once() {
+        let lazy = LazyPattern::new("(", false).unwrap();
+        assert!(!lazy.is_match(b"("));
+        assert!(lazy.check().unwrap_err().starts_with("invalid regex"));
+        assert!(LazyPattern::new("(", true).is_err());
+        assert!(LazyPattern::new("a.c", false).unwrap().is_match(b"abc"));
     }
 
     #[test]
