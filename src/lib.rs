@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod detect;
 pub mod finding;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -7,7 +7,10 @@
 use std::{
     collections::{HashMap, HashSet},
     ops::RangeInclusive,
-    sync::Mutex,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Mutex,
+    },
     time::Instant,
 };
 
@@ -15,6 +18,7 @@ use git2::Oid;
 
 use crate::detect::{DetectOptions, Detector};
 use crate::finding::{Finding, Fingerprint, Origin};
+use crate::progress::Progress;
 use crate::report::Report;
 use crate::rules::RuleSet;
 use crate::sources::git::History;
@@ -60,24 +64,37 @@ pub fn run_history(
     opts: DetectOptions,
     history: &History,
     all_occurrences: bool,
+    progress: &Progress,
 ) -> Result<Report, SourceError> {
     let started = Instant::now();
     let detector = Detector::new(rules, opts);
     let targets: Mutex<HashMap<Oid, Vec<Fingerprint>>> = Mutex::new(HashMap::new());
-    let mut stats = history.visit(&|blob: Blob<'_>| {
-        let found = detector.scan(blob.data, &blob.origin);
-        if let (false, Origin::Git { blob: id, .. }) = (found.is_empty(), &blob.origin) {
-            let mut keys: Vec<Fingerprint> = found.iter().map(|f| f.fingerprint).collect();
-            keys.sort_unstable();
-            keys.dedup();
-            if let Ok(oid) = Oid::from_str(id) {
-                targets
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(oid, keys);
+    let (scanned, bytes, found_count) = (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));
+    let visited = history.visit(
+        &|blob: Blob<'_>| {
+            let found = detector.scan(blob.data, &blob.origin);
+            let done = scanned.fetch_add(1, Ordering::Relaxed);
+            let total = bytes.fetch_add(blob.data.len() as u64, Ordering::Relaxed);
+            let hits = found_count.fetch_add(found.len() as u64, Ordering::Relaxed);
+            if done % 256 == 0 {
+                progress.totals(total, hits);
             }
-        }
-    })?;
+            if let (false, Origin::Git { blob: id, .. }) = (found.is_empty(), &blob.origin) {
+                let mut keys: Vec<Fingerprint> = found.iter().map(|f| f.fingerprint).collect();
+                keys.sort_unstable();
+                keys.dedup();
+                if let Ok(oid) = Oid::from_str(id) {
+                    targets
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(oid, keys);
+                }
+            }
+        },
+        progress,
+    );
+    progress.finish();
+    let mut stats = visited?;
     let targets = targets.into_inner().unwrap_or_else(|e| e.into_inner());
     let attribution = history.attribute(&targets, all_occurrences)?;
     stats.skips.extend(attribution.skips);

@@ -14,6 +14,7 @@ use anyhow::{Context, Result};
 
 use crate::config::{self, Config};
 use crate::detect::{selftest, DetectOptions, ExampleFailure};
+use crate::progress::Progress;
 use crate::report::{self, Format, RenderOptions, Report};
 use crate::rules::RuleSet;
 use crate::scan;
@@ -74,7 +75,9 @@ pub fn run(args: Args) -> Result<Outcome> {
                 None => {
                     let source = git::History::open(repo, branch.clone(), size)?;
                     let rules = load_rules(common, &source.root())?;
-                    let report = scan::run_history(&rules, opts, &source, *all_occurrences)?;
+                    let progress = Progress::new(!common.quiet);
+                    let report =
+                        scan::run_history(&rules, opts, &source, *all_occurrences, &progress)?;
                     finish(common, &rules, &report)
                 }
             }

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use super::{git_error, is_lfs_pointer, open, packs, root_of};
 use crate::finding::Origin;
+use crate::progress::Progress;
 use crate::sources::{is_binary, Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
 
 /// Blobs handed to one worker at a time: contiguous in pack order.
@@ -68,7 +69,11 @@ impl History {
     }
 
     /// Visits every blob of the object database once.
-    pub fn visit(&self, visit: &Visitor<'_>) -> Result<SourceStats, SourceError> {
+    pub fn visit(
+        &self,
+        visit: &Visitor<'_>,
+        progress: &Progress,
+    ) -> Result<SourceStats, SourceError> {
         let repo = self.repo()?;
         let odb = repo.odb().map_err(|e| git_error("object database", &e))?;
         let packed = packs::index(&self.git_dir.join("objects"));
@@ -82,6 +87,7 @@ impl History {
         })
         .map_err(|e| git_error("listing objects", &e))?;
         let _ = self.known.set(known);
+        progress.set_total(order.len() as u64);
 
         let blobs = AtomicU64::new(0);
         let bytes = AtomicU64::new(0);
@@ -96,6 +102,7 @@ impl History {
             let repo = self.repo()?;
             let odb = repo.odb().map_err(|e| git_error("object database", &e))?;
             for &oid in chunk {
+                progress.blob_done();
                 let object = match odb.read(oid) {
                     Ok(o) => o,
                     Err(e) => {
