@@ -134,6 +134,7 @@ mod tests {
                 skip(SkipReason::Symlink),
             ],
             notes: Vec::new(),
+            repository: None,
         };
         assert_eq!(
             summary(&stats, Duration::from_millis(20)),

@@ -43,7 +43,7 @@ pub fn render(
             })
         })
         .collect();
-    let doc = json!({
+    let mut doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -61,6 +61,16 @@ pub fn render(
             "results": results,
         }],
     });
+    if let Some(repo) = &report.stats.repository {
+        let mut details = json!({ "repositoryUri": repo.uri });
+        if let Some(rev) = &repo.revision {
+            details["revisionId"] = json!(rev);
+        }
+        if let Some(branch) = &repo.branch {
+            details["branch"] = json!(branch);
+        }
+        doc["runs"][0]["versionControlProvenance"] = json!([details]);
+    }
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

@@ -109,6 +109,7 @@ impl DirSource {
             bytes: bytes.into_inner(),
             skips,
             notes: Vec::new(),
+            repository: None,
         })
     }
 

@@ -103,6 +103,19 @@ pub struct SourceStats {
     pub skips: Vec<Skip>,
     /// Facts about the scan worth telling (e.g. a shallow history).
     pub notes: Vec<String>,
+    /// For git sources: the repository that was read.
+    pub repository: Option<RepositoryInfo>,
+}
+
+/// The repository a git scan read (SARIF's `versionControlProvenance`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RepositoryInfo {
+    /// The `origin` remote's URL without credentials, else a `file://` URI.
+    pub uri: String,
+    /// The commit HEAD points at, if any.
+    pub revision: Option<String>,
+    /// The branch HEAD points at, if any.
+    pub branch: Option<String>,
 }
 
 /// A fatal source error: nothing could be scanned.

@@ -33,6 +33,7 @@ impl StdinSource {
             bytes: data.len() as u64,
             skips: Vec::new(),
             notes: Vec::new(),
+            repository: None,
         })
     }
 }

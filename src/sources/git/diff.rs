@@ -14,7 +14,7 @@ use std::{
 
 use git2::{Commit, Delta, Diff, DiffOptions, Oid, Repository, Sort};
 
-use super::{commit_info, git_error, is_lfs_pointer, open, root_of};
+use super::{commit_info, git_error, is_lfs_pointer, open, repository_info, root_of};
 use crate::finding::{CommitInfo, Origin};
 use crate::sources::{is_binary, Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
 
@@ -71,7 +71,10 @@ impl Diffs {
 
     /// Visits each changed file's new blob, commit by commit (oldest first).
     pub fn visit(&self, visit: &Visitor<'_>) -> Result<SourceStats, SourceError> {
-        let mut stats = SourceStats::default();
+        let mut stats = SourceStats {
+            repository: Some(repository_info(&self.repo)),
+            ..SourceStats::default()
+        };
         match &self.changes {
             Changes::Staged => {
                 let repo = &self.repo;

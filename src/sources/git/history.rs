@@ -15,7 +15,7 @@ use std::{
 use git2::{ObjectType, Oid, Repository};
 use rayon::prelude::*;
 
-use super::{git_error, is_lfs_pointer, open, packs, root_of};
+use super::{git_error, is_lfs_pointer, open, packs, repository_info, root_of};
 use crate::finding::Origin;
 use crate::progress::Progress;
 use crate::sources::{is_binary, Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
@@ -152,6 +152,7 @@ impl History {
             bytes: bytes.into_inner(),
             skips: skips.into_inner().unwrap_or_else(|e| e.into_inner()),
             notes,
+            repository: Some(repository_info(&repo)),
         })
     }
 

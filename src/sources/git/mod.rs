@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use git2::{Repository, Time};
 
-use super::SourceError;
+use super::{RepositoryInfo, SourceError};
 use crate::finding::CommitInfo;
 
 pub use attribute::Introduction;
@@ -35,6 +35,56 @@ pub fn open(path: &Path) -> Result<Repository, SourceError> {
 /// or the repository itself when bare.
 fn root_of(repo: &Repository) -> PathBuf {
     repo.workdir().unwrap_or_else(|| repo.path()).to_path_buf()
+}
+
+/// The repository's identity for reports: remote URL (credentials removed)
+/// or a `file://` URI, and HEAD's commit and branch.
+fn repository_info(repo: &Repository) -> RepositoryInfo {
+    let remote = repo
+        .find_remote("origin")
+        .ok()
+        .and_then(|r| r.url().map(remote_uri));
+    let uri = remote.unwrap_or_else(|| {
+        let path = repo
+            .path()
+            .canonicalize()
+            .unwrap_or_else(|_| repo.path().to_path_buf());
+        format!("file://{}", path.display())
+    });
+    let head = repo.head().ok();
+    RepositoryInfo {
+        uri,
+        revision: head
+            .as_ref()
+            .and_then(|h| h.target())
+            .map(|id| id.to_string()),
+        branch: head
+            .as_ref()
+            .filter(|h| h.is_branch())
+            .and_then(|h| h.shorthand().map(str::to_string)),
+    }
+}
+
+/// A remote URL as a URI without user info: `git@host:org/repo` becomes
+/// `ssh://host/org/repo`, and `https://user:token@host/x` loses `user:token@`.
+fn remote_uri(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        let rest = match rest.split_once('/') {
+            Some((authority, path)) => {
+                let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+                format!("{host}/{path}")
+            }
+            None => rest.rsplit_once('@').map_or(rest, |(_, h)| h).to_string(),
+        };
+        return format!("{scheme}://{rest}");
+    }
+    match url.split_once(':') {
+        Some((user_host, path)) if !user_host.contains('/') => {
+            let host = user_host.rsplit_once('@').map_or(user_host, |(_, h)| h);
+            format!("ssh://{host}/{path}")
+        }
+        _ => format!("file://{url}"),
+    }
 }
 
 /// A libgit2 error as one line.
@@ -103,6 +153,19 @@ mod tests {
             rfc3339(Time::new(1_700_000_000, -330)),
             "2023-11-14T16:43:20-05:30"
         );
+    }
+
+    #[test]
+    fn remote_urls_lose_credentials() {
+        assert_eq!(
+            remote_uri("https://u:tok@github.com/o/r.git"),
+            "https://github.com/o/r.git"
+        );
+        assert_eq!(
+            remote_uri("git@github.com:o/r.git"),
+            "ssh://github.com/o/r.git"
+        );
+        assert_eq!(remote_uri("/srv/repo.git"), "file:///srv/repo.git");
     }
 
     #[test]
