@@ -1,6 +1,6 @@
 //! leakhound's integration tests: one binary, one module per area.
 
-// helpers: the binary, temporary trees, fake secrets, report types, SARIF schema
+// helpers: the binary, temporary trees, git repositories, fake secrets, report types, SARIF schema
 mod support;
 
 // command line: exit codes, --help, --version, bad flags
@@ -9,6 +9,10 @@ mod cli;
 mod config;
 // `leakhound dir`: trees, ignore files, .git, binary/size/unreadable skips, symlinks, odd names
 mod dir;
+// `leakhound git`: whole history, every ref, introducing commits, packed/bare/shallow, bad objects
+mod git_history;
+// `leakhound git --range / --since-commit`: only what a range of commits adds
+mod git_range;
 // redaction: secrets never reach any output unless --show-secrets
 mod redaction;
 // JSON and JSON Lines reports: typed fields, -o FILE
@@ -17,5 +21,7 @@ mod report_json;
 mod report_sarif;
 // built-in rules: self-test through the detector, rule-file lint, `rules` command
 mod rules;
+// `leakhound staged`: the index against HEAD, not the work tree
+mod staged;
 // `leakhound stdin`: --label, exit codes
 mod stdin;

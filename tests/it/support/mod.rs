@@ -1,9 +1,13 @@
 //! Helpers shared by every integration test: the binary under test, a
 //! temporary directory to build trees in, fake secrets built at run time
 //! (so these sources never look like leaks), typed views of the reports and
-//! the SARIF schema validator.
+//! the SARIF schema validator; git repositories in `repo`.
 
 #![allow(dead_code)]
+
+mod repo;
+
+pub use repo::{git_locations, gloc, TestRepo, AUTHOR_EMAIL, AUTHOR_NAME, COMMITTER_NAME};
 
 use std::{
     fs,
