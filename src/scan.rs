@@ -41,6 +41,14 @@ pub fn run(
         if let Some(added) = blob.added {
             f.retain(|f| on_added_line(f, added));
         }
+        if let (false, Some(before)) = (f.is_empty(), blob.before) {
+            let old: HashSet<Fingerprint> = detector
+                .scan(before, &blob.origin)
+                .iter()
+                .map(|f| f.fingerprint)
+                .collect();
+            f.retain(|f| !old.contains(&f.fingerprint));
+        }
         if !f.is_empty() {
             found
                 .lock()

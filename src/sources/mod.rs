@@ -138,6 +138,9 @@ pub struct Blob<'a> {
     /// For diffs: the 1-based line ranges (inclusive) the change added;
     /// findings on other lines were there before. `None`: every line counts.
     pub added: Option<&'a [RangeInclusive<usize>]>,
+    /// For diffs: the file's content before the change. A secret already
+    /// there is not one the change adds, even on a line git calls changed.
+    pub before: Option<&'a [u8]>,
 }
 
 impl<'a> Blob<'a> {
@@ -147,6 +150,7 @@ impl<'a> Blob<'a> {
             data,
             origin,
             added: None,
+            before: None,
         }
     }
 }

@@ -13,7 +13,7 @@ use std::{
 
 use git2::{ObjectType, Oid, Repository, Sort};
 
-use super::{commit_info, git_error, History};
+use super::{commit_info, git_error, object_error, History};
 use crate::finding::CommitInfo;
 use crate::sources::{Skip, SkipReason, SourceError};
 
@@ -41,76 +41,88 @@ pub struct Attribution<K> {
     pub unreachable: usize,
 }
 
-type TreeHits = Rc<[(Rc<str>, Oid)]>;
+/// What a tree holds that matters, with paths relative to it: target blobs,
+/// and entries that cannot be scanned (missing or corrupt objects, submodules).
+#[derive(Default)]
+struct TreeScan {
+    hits: Vec<(Rc<str>, Oid)>,
+    odd: Vec<(Rc<str>, Oid, SkipReason)>,
+}
 
 struct Walker<'a, K> {
     repo: &'a Repository,
     targets: &'a HashMap<Oid, Vec<K>>,
     known: Option<&'a HashSet<Oid>>,
-    trees: HashMap<Oid, TreeHits>,
-    reported_missing: HashSet<Oid>,
+    trees: HashMap<Oid, Rc<TreeScan>>,
+    reported: HashSet<Oid>,
     skips: Vec<Skip>,
 }
 
 impl<K> Walker<'_, K> {
-    /// The target blobs under `tree`, with paths relative to it.
-    fn hits(&mut self, tree: Oid) -> TreeHits {
+    /// The target blobs of a commit's root tree, with their full paths;
+    /// odd entries are recorded as skips, each object once.
+    fn commit_hits(&mut self, root: Oid) -> Rc<TreeScan> {
+        let scan = self.tree(root);
+        for (path, id, reason) in &scan.odd {
+            if self.reported.insert(*id) {
+                let path = if path.is_empty() {
+                    id.to_string()
+                } else {
+                    format!("{path} ({id})")
+                };
+                self.skips.push(Skip {
+                    path,
+                    reason: reason.clone(),
+                });
+            }
+        }
+        scan
+    }
+
+    /// What `tree` holds, memoized: each tree is read once.
+    fn tree(&mut self, tree: Oid) -> Rc<TreeScan> {
         if let Some(h) = self.trees.get(&tree) {
             return h.clone();
         }
-        let mut hits: Vec<(Rc<str>, Oid)> = Vec::new();
+        let mut scan = TreeScan::default();
         match self.repo.find_tree(tree) {
-            Err(e) => self.missing(tree, "", e.code() == git2::ErrorCode::NotFound, e.message()),
+            Err(e) => scan.odd.push((Rc::from(""), tree, object_error(&e))),
             Ok(t) => {
                 for entry in t.iter() {
-                    let name = String::from_utf8_lossy(entry.name_bytes());
+                    let name: Rc<str> = Rc::from(&*String::from_utf8_lossy(entry.name_bytes()));
                     let id = entry.id();
                     match entry.kind() {
-                        Some(ObjectType::Blob) => {
-                            if self.known.is_some_and(|k| !k.contains(&id)) {
-                                self.missing(id, &name, true, "");
-                            } else if self.targets.contains_key(&id) {
-                                hits.push((Rc::from(&*name), id));
-                            }
+                        Some(ObjectType::Blob) if self.known.is_some_and(|k| !k.contains(&id)) => {
+                            scan.odd.push((name, id, SkipReason::Missing));
+                        }
+                        Some(ObjectType::Blob) if self.targets.contains_key(&id) => {
+                            scan.hits.push((name, id));
                         }
                         Some(ObjectType::Tree) => {
-                            for (path, blob) in self.hits(id).iter() {
-                                hits.push((Rc::from(format!("{name}/{path}")), *blob));
-                            }
+                            let sub = self.tree(id);
+                            let join = |path: &str| -> Rc<str> {
+                                if path.is_empty() {
+                                    name.clone()
+                                } else {
+                                    Rc::from(format!("{name}/{path}"))
+                                }
+                            };
+                            scan.hits
+                                .extend(sub.hits.iter().map(|(p, b)| (join(p), *b)));
+                            scan.odd
+                                .extend(sub.odd.iter().map(|(p, o, r)| (join(p), *o, r.clone())));
                         }
-                        Some(ObjectType::Commit) if self.reported_missing.insert(id) => {
-                            self.skips.push(Skip {
-                                path: name.into_owned(),
-                                reason: SkipReason::Submodule,
-                            });
+                        Some(ObjectType::Commit) => {
+                            scan.odd.push((name, id, SkipReason::Submodule))
                         }
                         _ => {}
                     }
                 }
             }
         }
-        let hits: TreeHits = hits.into();
-        self.trees.insert(tree, hits.clone());
-        hits
-    }
-
-    fn missing(&mut self, id: Oid, name: &str, absent: bool, error: &str) {
-        if self.reported_missing.insert(id) {
-            let label = if name.is_empty() {
-                id.to_string()
-            } else {
-                format!("{id} ({name})")
-            };
-            let reason = if absent {
-                SkipReason::Missing
-            } else {
-                SkipReason::Corrupt(error.to_string())
-            };
-            self.skips.push(Skip {
-                path: label,
-                reason,
-            });
-        }
+        let scan = Rc::new(scan);
+        self.trees.insert(tree, scan.clone());
+        scan
     }
 }
 
@@ -135,7 +147,7 @@ impl History {
             targets,
             known: self.known.get(),
             trees: HashMap::new(),
-            reported_missing: HashSet::new(),
+            reported: HashSet::new(),
             skips: Vec::new(),
         };
         let mut present: HashMap<Oid, HashSet<(K, Rc<str>)>> = HashMap::new();
@@ -147,11 +159,17 @@ impl History {
             let commit = match repo.find_commit(id) {
                 Ok(c) => c,
                 Err(e) => {
-                    walker.missing(id, "", e.code() == git2::ErrorCode::NotFound, e.message());
+                    if walker.reported.insert(id) {
+                        walker.skips.push(Skip {
+                            path: id.to_string(),
+                            reason: object_error(&e),
+                        });
+                    }
                     continue;
                 }
             };
-            let hits = walker.hits(commit.tree_id());
+            let scan = walker.commit_hits(commit.tree_id());
+            let hits = &scan.hits;
             if hits.is_empty() {
                 continue;
             }

@@ -5,16 +5,15 @@
 //! reported again. For a merge, added means added against every parent.
 
 use std::{
-    cell::RefCell,
     collections::BTreeMap,
     ops::RangeInclusive,
     path::{Path, PathBuf},
     sync::Arc,
 };
 
-use git2::{Commit, Delta, Diff, DiffOptions, Oid, Repository, Sort};
+use git2::{Commit, Delta, Diff, DiffFindOptions, DiffOptions, Oid, Patch, Repository, Sort};
 
-use super::{commit_info, git_error, is_lfs_pointer, open, repository_info, root_of};
+use super::{commit_info, git_error, is_lfs_pointer, object_error, open, repository_info, root_of};
 use crate::finding::{CommitInfo, Origin};
 use crate::sources::{is_binary, Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
 
@@ -38,6 +37,8 @@ pub struct Diffs {
 struct Change {
     path: String,
     blob: Oid,
+    /// The file's blob before the change (at the first parent, or HEAD).
+    before: Option<Oid>,
     added: Vec<RangeInclusive<usize>>,
 }
 
@@ -80,10 +81,11 @@ impl Diffs {
                 let repo = &self.repo;
                 let index = repo.index().map_err(|e| git_error("index", &e))?;
                 let head = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
-                let diff = repo
+                let mut diff = repo
                     .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut options()))
                     .map_err(|e| git_error("staged changes", &e))?;
-                let changes = changes_of(&diff)?;
+                let (changes, skips) = changes_of(&mut diff);
+                stats.skips.extend(skips);
                 self.visit_changes(changes, None, visit, &mut stats);
             }
             Changes::Range { from, to } => {
@@ -100,7 +102,7 @@ impl Diffs {
                         .repo
                         .find_commit(id)
                         .map_err(|e| git_error(&format!("commit {id}"), &e))?;
-                    let changes = self.commit_changes(&commit)?;
+                    let changes = self.commit_changes(&commit, &mut stats)?;
                     let info = Arc::new(commit_info(&commit));
                     self.visit_changes(changes, Some(info), visit, &mut stats);
                 }
@@ -117,18 +119,24 @@ impl Diffs {
 
     /// What a commit adds: against its first parent, keeping for a merge
     /// only the lines that are new against every other parent too.
-    fn commit_changes(&self, commit: &Commit<'_>) -> Result<Vec<Change>, SourceError> {
+    fn commit_changes(
+        &self,
+        commit: &Commit<'_>,
+        stats: &mut SourceStats,
+    ) -> Result<Vec<Change>, SourceError> {
         let tree = commit.tree().map_err(|e| git_error("tree", &e))?;
-        let diff_with = |parent: Option<&Commit<'_>>| -> Result<Vec<Change>, SourceError> {
+        let mut diff_with = |parent: Option<&Commit<'_>>| -> Result<Vec<Change>, SourceError> {
             let parent_tree = parent
                 .map(|p| p.tree())
                 .transpose()
                 .map_err(|e| git_error("tree", &e))?;
-            let diff = self
+            let mut diff = self
                 .repo
                 .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut options()))
                 .map_err(|e| git_error(&format!("diff of {}", commit.id()), &e))?;
-            changes_of(&diff)
+            let (changes, skips) = changes_of(&mut diff);
+            stats.skips.extend(skips);
+            Ok(changes)
         };
         let parents: Vec<Commit<'_>> = commit.parents().collect();
         let mut changes = diff_with(parents.first())?;
@@ -164,15 +172,12 @@ impl Diffs {
             };
             let blob = match self.repo.find_blob(change.blob) {
                 Ok(b) => b,
-                Err(e) if e.code() == git2::ErrorCode::NotFound => {
-                    skip(SkipReason::Missing);
-                    continue;
-                }
                 Err(e) => {
-                    skip(SkipReason::Corrupt(e.message().to_string()));
+                    skip(object_error(&e));
                     continue;
                 }
             };
+            let before = change.before.and_then(|id| self.repo.find_blob(id).ok());
             let data = blob.content();
             if data.len() as u64 > self.max_file_size {
                 skip(SkipReason::TooLarge(data.len() as u64));
@@ -191,6 +196,7 @@ impl Diffs {
                         commit: commit.clone(),
                     },
                     added: Some(&change.added),
+                    before: before.as_ref().map(|b| b.content()),
                 });
             }
         }
@@ -228,46 +234,64 @@ fn options() -> DiffOptions {
     o
 }
 
-/// The added line ranges of every added or modified file of a diff.
-fn changes_of(diff: &Diff<'_>) -> Result<Vec<Change>, SourceError> {
-    let changes: RefCell<Vec<Change>> = RefCell::new(Vec::new());
-    diff.foreach(
-        &mut |delta, _| {
-            if matches!(
+/// Every added or modified file of a diff (renames detected) with the line
+/// ranges it adds; a file whose content cannot be read is skipped, named.
+fn changes_of(diff: &mut Diff<'_>) -> (Vec<Change>, Vec<Skip>) {
+    let mut find = DiffFindOptions::new();
+    find.renames(true).copies(false);
+    // Rename detection reads blobs; if one is missing, renames go undetected
+    // and the file is handled (and named) below like any other.
+    let _ = diff.find_similar(Some(&mut find));
+    let mut changes = Vec::new();
+    let mut skips = Vec::new();
+    for (idx, delta) in diff.deltas().enumerate() {
+        let new = delta.new_file();
+        if new.id().is_zero()
+            || !matches!(
                 delta.status(),
                 Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange
-            ) && !delta.new_file().id().is_zero()
-            {
-                changes.borrow_mut().push(Change {
-                    path: String::from_utf8_lossy(
-                        delta.new_file().path_bytes().unwrap_or_default(),
-                    )
-                    .into_owned(),
-                    blob: delta.new_file().id(),
-                    added: Vec::new(),
+            )
+        {
+            continue;
+        }
+        let path = String::from_utf8_lossy(new.path_bytes().unwrap_or_default()).into_owned();
+        let patch = match Patch::from_diff(diff, idx) {
+            Ok(Some(p)) => p,
+            Ok(None) => continue,
+            Err(e) => {
+                skips.push(Skip {
+                    path,
+                    reason: object_error(&e),
                 });
+                continue;
             }
-            true
-        },
-        None,
-        None,
-        Some(&mut |delta, _, line| {
-            let mut changes = changes.borrow_mut();
-            let (Some(change), Some(n)) = (changes.last_mut(), line.new_lineno()) else {
-                return true;
-            };
-            if line.origin() == '+' && delta.new_file().id() == change.blob {
-                let n = n as usize;
-                match change.added.last_mut() {
-                    Some(r) if *r.end() + 1 == n => *r = *r.start()..=n,
-                    _ => change.added.push(n..=n),
+        };
+        let mut added: Vec<RangeInclusive<usize>> = Vec::new();
+        for hunk in 0..patch.num_hunks() {
+            for l in 0..patch.num_lines_in_hunk(hunk).unwrap_or(0) {
+                let Ok(line) = patch.line_in_hunk(hunk, l) else {
+                    continue;
+                };
+                if let (true, Some(n)) = (line.origin() == '+', line.new_lineno()) {
+                    let n = n as usize;
+                    match added.last_mut() {
+                        Some(r) if *r.end() + 1 == n => *r = *r.start()..=n,
+                        _ => added.push(n..=n),
+                    }
                 }
             }
-            true
-        }),
-    )
-    .map_err(|e| git_error("diff", &e))?;
-    Ok(changes.into_inner())
+        }
+        if !added.is_empty() {
+            let old = delta.old_file().id();
+            changes.push(Change {
+                path,
+                blob: new.id(),
+                before: (!old.is_zero()).then_some(old),
+                added,
+            });
+        }
+    }
+    (changes, skips)
 }
 
 /// The lines in both sets of sorted, disjoint ranges.

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use git2::{Repository, Time};
 
-use super::{RepositoryInfo, SourceError};
+use super::{RepositoryInfo, SkipReason, SourceError};
 use crate::finding::CommitInfo;
 
 pub use attribute::Introduction;
@@ -84,6 +84,15 @@ fn remote_uri(url: &str) -> String {
             format!("ssh://{host}/{path}")
         }
         _ => format!("file://{url}"),
+    }
+}
+
+/// A libgit2 object error as a skip reason.
+pub(super) fn object_error(e: &git2::Error) -> SkipReason {
+    if e.code() == git2::ErrorCode::NotFound {
+        SkipReason::Missing
+    } else {
+        SkipReason::Corrupt(e.message().to_string())
     }
 }
 
