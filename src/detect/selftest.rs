@@ -45,6 +45,15 @@ pub fn selftest(rules: &RuleSet) -> Vec<ExampleFailure> {
         label: "example".into(),
     };
     let mut failures = Vec::new();
+    if let Err(e) = rules.check_global_allowlists() {
+        failures.push(ExampleFailure {
+            rule: "(global allowlist)".into(),
+            at: "allowlists".into(),
+            index: 0,
+            positive: true,
+            reason: e,
+        });
+    }
     for rule in rules.rules().iter().filter(|r| !r.skip_report) {
         if let Err(e) = rule.check_regex() {
             failures.push(failure(

@@ -99,6 +99,15 @@ impl Allowlist {
         })
     }
 
+    /// Compiles every regex now, naming the first that does not compile.
+    pub fn check(&self) -> Result<(), String> {
+        for p in self.paths.iter().chain(&self.regexes) {
+            p.check()
+                .map_err(|e| format!("allowlist regex '{}': {e}", p.source()))?;
+        }
+        Ok(())
+    }
+
     /// Whether commit and path alone allow everything in a blob, so it need
     /// not be searched: an OR list with a matching commit or path, or an AND
     /// list that only has commits and paths, all matching.

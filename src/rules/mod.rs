@@ -154,8 +154,15 @@ impl Rule {
         Ok(rule)
     }
 
-    /// Compiles the regex now (if not yet) and checks the secret group.
+    /// Compiles the regexes now (if not yet: the rule's, its path's and its
+    /// allowlists') and checks the secret group.
     pub fn check_regex(&self) -> Result<(), String> {
+        if let Some(path) = &self.path {
+            path.check().map_err(|e| format!("path: {e}"))?;
+        }
+        for a in &self.allowlists {
+            a.check()?;
+        }
         let Some(regex) = &self.regex else {
             return Ok(());
         };
@@ -261,6 +268,11 @@ impl RuleSet {
         self.global
             .iter()
             .filter(move |a| a.target_rules.is_empty() || a.target_rules.iter().any(|t| t == rule))
+    }
+
+    /// Compiles every global allowlist regex now, naming the first that fails.
+    pub fn check_global_allowlists(&self) -> Result<(), String> {
+        self.global.iter().try_for_each(Allowlist::check)
     }
 
     /// Whether a global allowlist excludes a whole blob by path or commit.

@@ -84,6 +84,11 @@ impl LazyPattern {
         }
     }
 
+    /// The pattern as written.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
     /// Whether the pattern matches anywhere in `hay` (never, if it does not compile).
     pub fn is_match(&self, hay: &[u8]) -> bool {
         self.get().is_some_and(|p| p.is_match(hay))
