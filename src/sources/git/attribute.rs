@@ -13,7 +13,7 @@ use std::{
 
 use git2::{ObjectType, Oid, Repository, Sort};
 
-use super::{commit_info, git_error, object_error, History};
+use super::{commit_info, git_error, object_error, History, OidMap, OidSet};
 use crate::finding::CommitInfo;
 use crate::sources::{Skip, SkipReason, SourceError};
 
@@ -52,8 +52,8 @@ struct TreeScan {
 struct Walker<'a, K> {
     repo: &'a Repository,
     targets: &'a HashMap<Oid, Vec<K>>,
-    known: Option<&'a HashSet<Oid>>,
-    trees: HashMap<Oid, Rc<TreeScan>>,
+    known: Option<&'a OidSet>,
+    trees: OidMap<Rc<TreeScan>>,
     reported: HashSet<Oid>,
     skips: Vec<Skip>,
 }
@@ -89,17 +89,23 @@ impl<K> Walker<'_, K> {
             Err(e) => scan.odd.push((Rc::from(""), tree, object_error(&e))),
             Ok(t) => {
                 for entry in t.iter() {
-                    let name: Rc<str> = Rc::from(&*String::from_utf8_lossy(entry.name_bytes()));
+                    // Names are made only for the few entries that matter.
+                    let name =
+                        || -> Rc<str> { Rc::from(&*String::from_utf8_lossy(entry.name_bytes())) };
                     let id = entry.id();
                     match entry.kind() {
                         Some(ObjectType::Blob) if self.known.is_some_and(|k| !k.contains(&id)) => {
-                            scan.odd.push((name, id, SkipReason::Missing));
+                            scan.odd.push((name(), id, SkipReason::Missing));
                         }
                         Some(ObjectType::Blob) if self.targets.contains_key(&id) => {
-                            scan.hits.push((name, id));
+                            scan.hits.push((name(), id));
                         }
                         Some(ObjectType::Tree) => {
                             let sub = self.tree(id);
+                            if sub.hits.is_empty() && sub.odd.is_empty() {
+                                continue;
+                            }
+                            let name = name();
                             let join = |path: &str| -> Rc<str> {
                                 if path.is_empty() {
                                     name.clone()
@@ -113,7 +119,7 @@ impl<K> Walker<'_, K> {
                                 .extend(sub.odd.iter().map(|(p, o, r)| (join(p), *o, r.clone())));
                         }
                         Some(ObjectType::Commit) => {
-                            scan.odd.push((name, id, SkipReason::Submodule))
+                            scan.odd.push((name(), id, SkipReason::Submodule))
                         }
                         _ => {}
                     }
@@ -146,7 +152,7 @@ impl History {
             repo: &repo,
             targets,
             known: self.known.get(),
-            trees: HashMap::new(),
+            trees: OidMap::default(),
             reported: HashSet::new(),
             skips: Vec::new(),
         };

@@ -4,7 +4,6 @@
 //! finds where the interesting ones entered the history.
 
 use std::{
-    collections::HashSet,
     path::{Path, PathBuf},
     sync::{
         atomic::{AtomicU64, Ordering},
@@ -15,7 +14,7 @@ use std::{
 use git2::{ObjectType, Oid, Repository};
 use rayon::prelude::*;
 
-use super::{git_error, is_lfs_pointer, open, packs, repository_info, root_of};
+use super::{git_error, is_lfs_pointer, open, packs, repository_info, root_of, OidSet};
 use crate::finding::Origin;
 use crate::progress::Progress;
 use crate::sources::{is_binary, Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
@@ -32,7 +31,7 @@ pub struct History {
     /// Blobs larger than this are skipped.
     pub max_file_size: u64,
     /// Every object id in the object database, filled by `visit`.
-    pub(super) known: OnceLock<HashSet<Oid>>,
+    pub(super) known: OnceLock<OidSet>,
 }
 
 impl History {

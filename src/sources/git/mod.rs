@@ -8,9 +8,13 @@ mod diff;
 mod history;
 mod packs;
 
-use std::path::{Path, PathBuf};
+use std::{
+    collections::{HashMap, HashSet},
+    hash::{BuildHasherDefault, Hasher},
+    path::{Path, PathBuf},
+};
 
-use git2::{Repository, Time};
+use git2::{Oid, Repository, Time};
 
 use super::{RepositoryInfo, SkipReason, SourceError};
 use crate::finding::CommitInfo;
@@ -19,11 +23,48 @@ pub use attribute::Introduction;
 pub use diff::Diffs;
 pub use history::History;
 
+/// A map keyed by object id. Ids are already uniform hashes, so the hasher
+/// just takes their first 8 bytes (SipHash on millions of tree entries shows).
+pub(super) type OidMap<V> = HashMap<Oid, V, BuildHasherDefault<OidHasher>>;
+/// A set of object ids (see [`OidMap`]).
+pub(super) type OidSet = HashSet<Oid, BuildHasherDefault<OidHasher>>;
+
+/// Hashes an object id by its leading bytes.
+#[derive(Default)]
+pub(super) struct OidHasher(u64);
+
+impl Hasher for OidHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8).take(1) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 ^= u64::from_le_bytes(b);
+        }
+    }
+
+    // The slice length prefix carries no information here.
+    fn write_usize(&mut self, _: usize) {}
+}
+
 /// Opens the repository at or above `path` (work tree, `.git` dir or bare).
 pub fn open(path: &Path) -> Result<Repository, SourceError> {
     // Re-hashing every object to check its id costs more than inflating
     // it; a corrupt object still fails to inflate or parse.
     git2::opts::strict_hash_verification(false);
+    // Each object is read once and trees are memoized by the walk itself:
+    // libgit2's object cache would only hold memory.
+    git2::opts::enable_caching(false);
+    // Map packs in windows of at most 64 MiB in all, not whole: memory stays
+    // bounded on packs of any size. SAFETY: set before any repository is
+    // opened by this process' scanning threads (this runs first).
+    unsafe {
+        let _ = git2::opts::set_mwindow_size(16 << 20);
+        let _ = git2::opts::set_mwindow_mapped_limit(64 << 20);
+    }
     if !path.exists() {
         return Err(SourceError::NotFound(path.display().to_string()));
     }

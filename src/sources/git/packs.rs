@@ -8,6 +8,8 @@ use std::{collections::HashMap, fs::File, path::Path};
 use git2::Oid;
 use memmap2::Mmap;
 
+use super::{OidMap, OidSet};
+
 const OBJ_BLOB: u8 = 3;
 const OBJ_OFS_DELTA: u8 = 6;
 const OBJ_REF_DELTA: u8 = 7;
@@ -18,7 +20,7 @@ pub struct PackIndex {
     /// Blob ids in pack order (pack by pack, by offset).
     pub blobs: Vec<Oid>,
     /// Ids of every packed object.
-    pub packed: std::collections::HashSet<Oid>,
+    pub packed: OidSet,
 }
 
 /// Reads every `objects/pack/*.idx` (v2, SHA-1) with its pack. A pack that
@@ -53,7 +55,7 @@ fn read_pack(idx_path: &Path) -> Option<Vec<(Oid, bool)>> {
     let mut by_offset: Vec<(u64, Oid)> = entries;
     by_offset.sort_unstable_by_key(|&(off, _)| off);
     let mut type_at: HashMap<u64, u8> = HashMap::with_capacity(by_offset.len());
-    let mut type_of: HashMap<Oid, u8> = HashMap::with_capacity(by_offset.len());
+    let mut type_of: OidMap<u8> = OidMap::default();
     let mut out = Vec::with_capacity(by_offset.len());
     for &(offset, oid) in &by_offset {
         let kind = match entry_header(&pack, offset)? {
