@@ -7,11 +7,11 @@
 use std::{
     collections::{HashMap, HashSet},
     hash::Hash,
-    rc::Rc,
     sync::Arc,
 };
 
 use git2::{ObjectType, Oid, Repository, Sort};
+use rayon::prelude::*;
 
 use super::{commit_info, git_error, object_error, History, OidMap, OidSet};
 use crate::finding::CommitInfo;
@@ -45,15 +45,15 @@ pub struct Attribution<K> {
 /// and entries that cannot be scanned (missing or corrupt objects, submodules).
 #[derive(Default)]
 struct TreeScan {
-    hits: Vec<(Rc<str>, Oid)>,
-    odd: Vec<(Rc<str>, Oid, SkipReason)>,
+    hits: Vec<(Arc<str>, Oid)>,
+    odd: Vec<(Arc<str>, Oid, SkipReason)>,
 }
 
 struct Walker<'a, K> {
     repo: &'a Repository,
     targets: &'a HashMap<Oid, Vec<K>>,
     known: Option<&'a OidSet>,
-    trees: OidMap<Rc<TreeScan>>,
+    trees: OidMap<Arc<TreeScan>>,
     reported: HashSet<Oid>,
     skips: Vec<Skip>,
 }
@@ -61,7 +61,7 @@ struct Walker<'a, K> {
 impl<K> Walker<'_, K> {
     /// The target blobs of a commit's root tree, with their full paths;
     /// odd entries are recorded as skips, each object once.
-    fn commit_hits(&mut self, root: Oid) -> Rc<TreeScan> {
+    fn commit_hits(&mut self, root: Oid) -> Arc<TreeScan> {
         let scan = self.tree(root);
         for (path, id, reason) in &scan.odd {
             if self.reported.insert(*id) {
@@ -80,18 +80,18 @@ impl<K> Walker<'_, K> {
     }
 
     /// What `tree` holds, memoized: each tree is read once.
-    fn tree(&mut self, tree: Oid) -> Rc<TreeScan> {
+    fn tree(&mut self, tree: Oid) -> Arc<TreeScan> {
         if let Some(h) = self.trees.get(&tree) {
             return h.clone();
         }
         let mut scan = TreeScan::default();
         match self.repo.find_tree(tree) {
-            Err(e) => scan.odd.push((Rc::from(""), tree, object_error(&e))),
+            Err(e) => scan.odd.push((Arc::from(""), tree, object_error(&e))),
             Ok(t) => {
                 for entry in t.iter() {
                     // Names are made only for the few entries that matter.
                     let name =
-                        || -> Rc<str> { Rc::from(&*String::from_utf8_lossy(entry.name_bytes())) };
+                        || -> Arc<str> { Arc::from(&*String::from_utf8_lossy(entry.name_bytes())) };
                     let id = entry.id();
                     match entry.kind() {
                         Some(ObjectType::Blob) if self.known.is_some_and(|k| !k.contains(&id)) => {
@@ -106,11 +106,11 @@ impl<K> Walker<'_, K> {
                                 continue;
                             }
                             let name = name();
-                            let join = |path: &str| -> Rc<str> {
+                            let join = |path: &str| -> Arc<str> {
                                 if path.is_empty() {
                                     name.clone()
                                 } else {
-                                    Rc::from(format!("{name}/{path}"))
+                                    Arc::from(format!("{name}/{path}"))
                                 }
                             };
                             scan.hits
@@ -126,16 +126,25 @@ impl<K> Walker<'_, K> {
                 }
             }
         }
-        let scan = Rc::new(scan);
+        let scan = Arc::new(scan);
         self.trees.insert(tree, scan.clone());
         scan
     }
 }
 
+/// One commit's parents and the target blobs of its tree.
+struct CommitScan {
+    parents: Vec<Oid>,
+    scan: Arc<TreeScan>,
+}
+
 impl History {
     /// Finds the commits that introduced each key of each target blob at each
-    /// path: the first only, or every one with `all_occurrences`.
-    pub fn attribute<K: Clone + Eq + Hash>(
+    /// path: the first only, or every one with `all_occurrences`. Trees are
+    /// walked in parallel (each worker takes a contiguous run of commits in
+    /// topological order, whose trees mostly overlap); the introductions
+    /// are then decided in one pass, oldest commit first.
+    pub fn attribute<K: Clone + Eq + Hash + Sync>(
         &self,
         targets: &HashMap<Oid, Vec<K>>,
         all_occurrences: bool,
@@ -148,53 +157,57 @@ impl History {
             walk.push(tip)
                 .map_err(|e| git_error(&format!("commit {tip}"), &e))?;
         }
-        let mut walker = Walker {
-            repo: &repo,
-            targets,
-            known: self.known.get(),
-            trees: OidMap::default(),
-            reported: HashSet::new(),
-            skips: Vec::new(),
-        };
-        let mut present: HashMap<Oid, HashSet<(K, Rc<str>)>> = HashMap::new();
-        let mut reported: HashSet<(K, Rc<str>)> = HashSet::new();
+        let commits: Vec<Oid> = walk
+            .collect::<Result<_, _>>()
+            .map_err(|e| git_error("revwalk", &e))?;
+        let per_worker = commits.len().div_ceil(rayon::current_num_threads()).max(1);
+        let parts = commits
+            .par_chunks(per_worker)
+            .map(|chunk| self.scan_commits(chunk, targets))
+            .collect::<Result<Vec<_>, SourceError>>()?;
+        let mut skips = Vec::new();
+        let mut scans = Vec::with_capacity(commits.len());
+        let mut named = HashSet::new();
+        for (part_scans, part_skips) in parts {
+            scans.extend(part_scans);
+            skips.extend(part_skips.into_iter().filter(|s| named.insert(s.path.clone())));
+        }
+
+        let mut present: HashMap<Oid, HashSet<(K, Arc<str>)>> = HashMap::new();
+        let mut reported: HashSet<(K, Arc<str>)> = HashSet::new();
         let mut reached: HashSet<Oid> = HashSet::new();
         let mut introductions = Vec::new();
-        for id in walk {
-            let id = id.map_err(|e| git_error("revwalk", &e))?;
-            let commit = match repo.find_commit(id) {
-                Ok(c) => c,
-                Err(e) => {
-                    if walker.reported.insert(id) {
-                        walker.skips.push(Skip {
-                            path: id.to_string(),
-                            reason: object_error(&e),
-                        });
-                    }
-                    continue;
-                }
+        for (&id, scan) in commits.iter().zip(scans) {
+            let Some(CommitScan { parents, scan }) = scan else {
+                continue;
             };
-            let scan = walker.commit_hits(commit.tree_id());
-            let hits = &scan.hits;
-            if hits.is_empty() {
+            if scan.hits.is_empty() {
                 continue;
             }
             let mut info: Option<Arc<CommitInfo>> = None;
             let mut here = HashSet::new();
-            for (path, blob) in hits.iter() {
+            for (path, blob) in &scan.hits {
                 reached.insert(*blob);
                 for key in &targets[blob] {
                     let pair = (key.clone(), path.clone());
-                    let before = commit
-                        .parent_ids()
-                        .any(|p| present.get(&p).is_some_and(|s| s.contains(&pair)));
+                    let before = parents
+                        .iter()
+                        .any(|p| present.get(p).is_some_and(|s| s.contains(&pair)));
                     if !before && (all_occurrences || reported.insert(pair.clone())) {
-                        let info = info.get_or_insert_with(|| Arc::new(commit_info(&commit)));
+                        let info = match &info {
+                            Some(i) => i.clone(),
+                            None => {
+                                let commit = repo
+                                    .find_commit(id)
+                                    .map_err(|e| git_error(&format!("commit {id}"), &e))?;
+                                info.insert(Arc::new(commit_info(&commit))).clone()
+                            }
+                        };
                         introductions.push(Introduction {
                             key: key.clone(),
                             blob: *blob,
                             path: path.to_string(),
-                            commit: info.clone(),
+                            commit: info,
                         });
                     }
                     here.insert(pair);
@@ -204,9 +217,46 @@ impl History {
         }
         Ok(Attribution {
             introductions,
-            skips: walker.skips,
+            skips,
             unreachable: targets.keys().filter(|b| !reached.contains(b)).count(),
         })
+    }
+
+    /// The parents and target blobs of each of `commits` (`None` for a
+    /// commit that cannot be read), with what could not be scanned.
+    fn scan_commits<K>(
+        &self,
+        commits: &[Oid],
+        targets: &HashMap<Oid, Vec<K>>,
+    ) -> Result<(Vec<Option<CommitScan>>, Vec<Skip>), SourceError> {
+        let repo = self.repo()?;
+        let mut walker = Walker {
+            repo: &repo,
+            targets,
+            known: self.known.get(),
+            trees: OidMap::default(),
+            reported: HashSet::new(),
+            skips: Vec::new(),
+        };
+        let mut out = Vec::with_capacity(commits.len());
+        for &id in commits {
+            match repo.find_commit(id) {
+                Ok(c) => out.push(Some(CommitScan {
+                    parents: c.parent_ids().collect(),
+                    scan: walker.commit_hits(c.tree_id()),
+                })),
+                Err(e) => {
+                    if walker.reported.insert(id) {
+                        walker.skips.push(Skip {
+                            path: id.to_string(),
+                            reason: object_error(&e),
+                        });
+                    }
+                    out.push(None);
+                }
+            }
+        }
+        Ok((out, walker.skips))
     }
 
     /// The commits to walk from: the branch, or every ref and HEAD.
