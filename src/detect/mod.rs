@@ -343,3 +343,48 @@ fn mark_secrets(findings: &mut [Finding]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn builtin() -> RuleSet {
+        RuleSet::new_for_small_inputs(&Config::builtin().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn rules_without_a_keyword_hit_are_never_compiled() {
+        let rules = builtin();
+        let origin = Origin::Stdin { label: "t".into() };
+        let found =
+            Detector::new(&rules, DetectOptions::default()).scan(b"fn main() {}\n", &origin);
+        assert!(found.is_empty());
+        let compiled: Vec<&str> = rules
+            .rules()
+            .iter()
+            .filter(|r| r.is_compiled())
+            .map(|r| &*r.id)
+            .collect();
+        assert!(
+            compiled.is_empty(),
+            "compiled without a keyword hit: {compiled:?}"
+        );
+    }
+
+    #[test]
+    fn only_the_rules_whose_keywords_occur_are_compiled() {
+        let rules = builtin();
+        let origin = Origin::Stdin { label: "t".into() };
+        let token = format!("ghp_{}", "x".repeat(36));
+        Detector::new(&rules, DetectOptions::default()).scan(token.as_bytes(), &origin);
+        let compiled: Vec<&str> = rules
+            .rules()
+            .iter()
+            .filter(|r| r.is_compiled())
+            .map(|r| &*r.id)
+            .collect();
+        assert!(compiled.contains(&"github-pat"), "{compiled:?}");
+        assert!(compiled.len() < 10, "{compiled:?}");
+    }
+}

@@ -181,6 +181,12 @@ impl Rule {
         self.regex.as_ref().and_then(LazyPattern::get)
     }
 
+    /// Whether the rule's regex has been compiled yet (built-in rules compile
+    /// on their first keyword hit).
+    pub fn is_compiled(&self) -> bool {
+        self.regex.as_ref().is_some_and(LazyPattern::is_compiled)
+    }
+
     /// True for a rule that only matches file paths.
     pub fn is_path_only(&self) -> bool {
         self.regex.is_none()

@@ -84,6 +84,11 @@ impl LazyPattern {
         }
     }
 
+    /// Whether the pattern has been compiled yet.
+    pub fn is_compiled(&self) -> bool {
+        self.compiled.get().is_some()
+    }
+
     /// The pattern as written.
     pub fn source(&self) -> &str {
         &self.source

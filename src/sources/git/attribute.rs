@@ -170,7 +170,11 @@ impl History {
         let mut named = HashSet::new();
         for (part_scans, part_skips) in parts {
             scans.extend(part_scans);
-            skips.extend(part_skips.into_iter().filter(|s| named.insert(s.path.clone())));
+            skips.extend(
+                part_skips
+                    .into_iter()
+                    .filter(|s| named.insert(s.path.clone())),
+            );
         }
 
         let mut present: HashMap<Oid, HashSet<(K, Arc<str>)>> = HashMap::new();
