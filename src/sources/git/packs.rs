@@ -3,12 +3,12 @@
 //! bytes at that offset give its type (a delta takes its base's type).
 //! Reading blobs in pack order keeps delta bases hot in libgit2's cache.
 
-use std::{collections::HashMap, fs::File, path::Path};
+use std::{fs::File, path::Path};
 
 use git2::Oid;
-use memmap2::Mmap;
+use memmap2::{Mmap, MmapOptions};
 
-use super::{OidMap, OidSet};
+use super::OidSet;
 
 const OBJ_BLOB: u8 = 3;
 const OBJ_OFS_DELTA: u8 = 6;
@@ -50,32 +50,86 @@ pub fn index(objects_dir: &Path) -> PackIndex {
 /// The objects of one pack in offset order, each with whether it is a blob.
 fn read_pack(idx_path: &Path) -> Option<Vec<(Oid, bool)>> {
     let idx = map(idx_path)?;
-    let pack = map(&idx_path.with_extension("pack"))?;
-    let entries = parse_idx(&idx)?;
-    let mut by_offset: Vec<(u64, Oid)> = entries;
+    let mut pack = PackWindow::open(&idx_path.with_extension("pack"))?;
+    // `.idx` order is by id: kept for ref-delta bases, sorted copy by offset.
+    let by_id = parse_idx(&idx)?;
+    drop(idx);
+    let mut by_offset: Vec<(u64, Oid)> = by_id.clone();
     by_offset.sort_unstable_by_key(|&(off, _)| off);
-    let mut type_at: HashMap<u64, u8> = HashMap::with_capacity(by_offset.len());
-    let mut type_of: OidMap<u8> = OidMap::default();
-    let mut out = Vec::with_capacity(by_offset.len());
-    for &(offset, oid) in &by_offset {
-        let kind = match entry_header(&pack, offset)? {
+    let mut kinds: Vec<u8> = Vec::with_capacity(by_offset.len());
+    for &(offset, _) in &by_offset {
+        let kind = match entry_header(pack.at(offset)?, offset)? {
             Header::Plain(kind) => kind,
-            Header::OfsDelta(base) => *type_at.get(&base)?,
-            // A base later in the pack (unusual) is unknown yet: call it a
-            // blob, so it is read and its real type checked.
-            Header::RefDelta(base) => type_of.get(&base).copied().unwrap_or(OBJ_BLOB),
+            Header::OfsDelta(base) => kinds[by_offset.binary_search_by_key(&base, |e| e.0).ok()?],
+            // A base later in the pack (unusual) has no known type yet: call
+            // it a blob, so it is read and its real type checked.
+            Header::RefDelta(base) => by_id
+                .binary_search_by_key(&base, |e| e.1)
+                .ok()
+                .and_then(|i| by_offset.binary_search_by_key(&by_id[i].0, |e| e.0).ok())
+                .and_then(|i| kinds.get(i).copied())
+                .unwrap_or(OBJ_BLOB),
         };
-        type_at.insert(offset, kind);
-        type_of.insert(oid, kind);
-        out.push((oid, kind == OBJ_BLOB));
+        kinds.push(kind);
     }
-    Some(out)
+    Some(
+        by_offset
+            .iter()
+            .zip(kinds)
+            .map(|(&(_, oid), kind)| (oid, kind == OBJ_BLOB))
+            .collect(),
+    )
+}
+
+/// Bytes mapped from a pack around the objects being read, a window at a
+/// time, so a pack of any size costs at most one window of memory.
+struct PackWindow {
+    file: File,
+    len: u64,
+    window: Option<(u64, Mmap)>,
+}
+
+impl PackWindow {
+    const SIZE: u64 = 32 << 20;
+    /// Longest object header: type and size varint, then an offset varint or a base id.
+    const HEADER: u64 = 64;
+
+    fn open(path: &Path) -> Option<PackWindow> {
+        let file = File::open(path).ok()?;
+        let len = file.metadata().ok()?.len();
+        Some(PackWindow {
+            file,
+            len,
+            window: None,
+        })
+    }
+
+    /// The bytes from `offset` to the end of the window holding its header.
+    fn at(&mut self, offset: u64) -> Option<&[u8]> {
+        let end = (offset + Self::HEADER).min(self.len);
+        let covered = matches!(&self.window, Some((start, map)) if *start <= offset && end <= start + map.len() as u64);
+        if !covered {
+            let start = offset & !4095;
+            let len = Self::SIZE.min(self.len - start);
+            // SAFETY: the file is only read; git never rewrites a pack in
+            // place (it writes new packs and renames), so the map stays valid.
+            let map = unsafe {
+                MmapOptions::new()
+                    .offset(start)
+                    .len(len as usize)
+                    .map(&self.file)
+            }
+            .ok()?;
+            self.window = Some((start, map));
+        }
+        let (start, map) = self.window.as_ref()?;
+        map.get((offset - start) as usize..)
+    }
 }
 
 fn map(path: &Path) -> Option<Mmap> {
     let file = File::open(path).ok()?;
-    // SAFETY: the file is only read; git never rewrites a pack in place (it
-    // writes new packs and renames), so the mapping stays valid while used.
+    // SAFETY: as for `PackWindow::at`.
     unsafe { Mmap::map(&file) }.ok()
 }
 
@@ -112,9 +166,9 @@ enum Header {
     RefDelta(Oid),
 }
 
-/// Decodes the object header at `offset` of a pack.
+/// Decodes the object header at the start of `pack` (which begins at `offset`).
 fn entry_header(pack: &[u8], offset: u64) -> Option<Header> {
-    let mut at = usize::try_from(offset).ok()?;
+    let mut at = 0;
     let mut byte = *pack.get(at)?;
     let kind = (byte >> 4) & 7;
     while byte & 0x80 != 0 {
