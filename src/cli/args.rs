@@ -64,6 +64,22 @@ pub enum Command {
         #[arg(long, default_value = "stdin")]
         label: String,
     },
+    /// Install a git pre-commit hook that runs `leakhound staged` (honours
+    /// core.hooksPath); an existing hook is kept and run first, unless --force.
+    InstallHook {
+        /// Repository.
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// Overwrite an existing pre-commit hook instead of chaining it.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove the hook install-hook wrote, restoring the hook it chained.
+    UninstallHook {
+        /// Repository.
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+    },
     /// List the rules in force, or check every rule against its examples.
     Rules {
         /// list or check.

@@ -3,6 +3,7 @@
 //! other one; exit codes are decided from its [`Outcome`] in `main`.
 
 mod args;
+mod hook;
 
 use std::{
     env,
@@ -97,6 +98,14 @@ pub fn run(args: Args) -> Result<Outcome> {
                 source.visit(io::stdin().lock(), v)
             })?;
             finish(common, &rules, &report)
+        }
+        Command::InstallHook { repo, force } => {
+            hook::install(repo, *force)?;
+            Ok(Outcome::Clean)
+        }
+        Command::UninstallHook { repo } => {
+            hook::uninstall(repo)?;
+            Ok(Outcome::Clean)
         }
         Command::Rules { command } => {
             let rules = load_rules(common, Path::new("."))?;

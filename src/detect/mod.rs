@@ -353,6 +353,15 @@ mod tests {
         RuleSet::new_for_small_inputs(&Config::builtin().unwrap()).unwrap()
     }
 
+    fn compiled(rules: &RuleSet) -> Vec<&str> {
+        rules
+            .rules()
+            .iter()
+            .filter(|r| r.is_compiled())
+            .map(|r| &*r.id)
+            .collect()
+    }
+
     #[test]
     fn rules_without_a_keyword_hit_are_never_compiled() {
         let rules = builtin();
@@ -360,12 +369,7 @@ mod tests {
         let found =
             Detector::new(&rules, DetectOptions::default()).scan(b"fn main() {}\n", &origin);
         assert!(found.is_empty());
-        let compiled: Vec<&str> = rules
-            .rules()
-            .iter()
-            .filter(|r| r.is_compiled())
-            .map(|r| &*r.id)
-            .collect();
+        let compiled = compiled(&rules);
         assert!(
             compiled.is_empty(),
             "compiled without a keyword hit: {compiled:?}"
@@ -378,12 +382,7 @@ mod tests {
         let origin = Origin::Stdin { label: "t".into() };
         let token = format!("ghp_{}", "x".repeat(36));
         Detector::new(&rules, DetectOptions::default()).scan(token.as_bytes(), &origin);
-        let compiled: Vec<&str> = rules
-            .rules()
-            .iter()
-            .filter(|r| r.is_compiled())
-            .map(|r| &*r.id)
-            .collect();
+        let compiled = compiled(&rules);
         assert!(compiled.contains(&"github-pat"), "{compiled:?}");
         assert!(compiled.len() < 10, "{compiled:?}");
     }

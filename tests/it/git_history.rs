@@ -6,33 +6,14 @@ use crate::support::{
     AUTHOR_NAME, COMMITTER_NAME,
 };
 
-/// `leakhound git . --format json EXTRA...` in the repository.
+/// `leakhound git . EXTRA... --format json` in the repository.
 fn scan(repo: &TestRepo, extra: &[&str]) -> (Run, Vec<JsonFinding>) {
-    let mut args = vec!["git", ".", "--format", "json"];
-    args.extend_from_slice(extra);
-    let run = repo.run(&args);
-    let found = if run.code == 2 {
-        Vec::new()
-    } else {
-        run.findings()
-    };
-    (run, found)
-}
-
-/// A repository whose first commit holds a harmless README.
-fn repo_with_readme() -> TestRepo {
-    let repo = TestRepo::new();
-    repo.commit_file(
-        "README.md",
-        "# service\n\nNothing secret.\n",
-        "Initial commit",
-    );
-    repo
+    repo.json(&[&["git", "."], extra].concat())
 }
 
 #[test]
 fn a_secret_added_then_removed_is_found_at_the_commit_that_added_it() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let pat = github_pat(1000);
     let add = repo.commit_file(
         "config/app.env",
@@ -65,7 +46,7 @@ fn a_secret_added_then_removed_is_found_at_the_commit_that_added_it() {
 
 #[test]
 fn a_secret_only_on_a_side_branch_that_was_never_merged_is_found() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.checkout_new("experiment");
     let side = repo.commit_file(
         "scripts/deploy.sh",
@@ -91,7 +72,7 @@ fn a_secret_only_on_a_side_branch_that_was_never_merged_is_found() {
 
 #[test]
 fn a_secret_in_a_file_deleted_later_is_found() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let add = repo.commit_file(
         "notes/todo.txt",
         format!("- rotate {}\n- write docs\n", github_pat(1002)),
@@ -112,7 +93,7 @@ fn a_secret_in_a_file_deleted_later_is_found() {
 
 #[test]
 fn a_secret_from_a_branch_merged_then_deleted_is_found_at_the_branch_commit() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.checkout_new("feature/ci");
     let introduced = repo.commit_file(
         ".github/workflows/ci.yml",
@@ -147,7 +128,7 @@ fn a_secret_from_a_branch_merged_then_deleted_is_found_at_the_branch_commit() {
 
 #[test]
 fn a_secret_kept_across_thirty_edits_is_one_finding_at_its_introduction() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.commit_file("settings.py", "DEBUG = False\n", "Settings");
     let pat = github_pat(1004);
     let introduced = repo.commit_file(
@@ -183,7 +164,7 @@ fn a_secret_kept_across_thirty_edits_is_one_finding_at_its_introduction() {
 
 #[test]
 fn a_secret_re_added_after_removal_is_one_finding_or_two_with_all_occurrences() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let pat = github_pat(1005);
     let first = repo.commit_file(
         "app.env",
@@ -223,7 +204,7 @@ fn a_secret_re_added_after_removal_is_one_finding_or_two_with_all_occurrences() 
 
 #[test]
 fn a_secret_added_on_two_branches_is_two_occurrences() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let pat = github_pat(1006);
     repo.branch("other");
     let on_main = repo.commit_file("token.txt", format!("{pat}\n"), "Token on main");
@@ -252,7 +233,7 @@ fn a_secret_added_on_two_branches_is_two_occurrences() {
 
 #[test]
 fn the_same_secret_in_two_files_is_reported_at_both_paths() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let pat = github_pat(1007);
     let c = repo.commit_file("a/one.env", format!("T={pat}\n"), "One");
     repo.write("b/two.env", format!("# copy\nT={pat}\n"));
@@ -273,7 +254,7 @@ fn the_same_secret_in_two_files_is_reported_at_both_paths() {
 
 #[test]
 fn branch_limits_the_scan_to_that_ref() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.branch("side");
     let on_main = repo.commit_file("main.env", format!("T={}\n", github_pat(1008)), "Main");
     repo.checkout("side");
@@ -317,7 +298,7 @@ fn branch_limits_the_scan_to_that_ref() {
 
 #[test]
 fn a_commit_reachable_only_from_a_tag_is_scanned() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.detach("main");
     let tagged = repo.commit_file(
         "release/creds.txt",
@@ -341,7 +322,7 @@ fn a_commit_reachable_only_from_a_tag_is_scanned() {
 
 #[test]
 fn a_secret_only_in_a_stash_is_found() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.commit_file("app.env", "MODE=dev\n", "App config");
     repo.write("app.env", format!("MODE=dev\nTOKEN={}\n", github_pat(1011)));
     let stash = repo.stash("wip token");
@@ -359,7 +340,7 @@ fn a_secret_only_in_a_stash_is_found() {
 
 #[test]
 fn a_secret_only_in_a_merge_conflict_resolution_is_found() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.commit_file("settings.ini", "[auth]\nmode = none\n", "Settings");
     repo.checkout_new("topic");
     repo.commit_file("settings.ini", "[auth]\nmode = basic\n", "Basic auth");
@@ -393,7 +374,7 @@ fn a_secret_only_in_a_merge_conflict_resolution_is_found() {
 /// A history with edits (delta-compressed once packed), a side branch and a
 /// deleted file, each holding a secret.
 fn varied_history() -> TestRepo {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let mut config = String::from("[server]\nport = 8080\n");
     for i in 0..8 {
         config.push_str(&format!("worker_{i} = {}\n", i * 7));
@@ -484,7 +465,7 @@ fn a_linked_worktree_gives_the_same_findings() {
 
 #[test]
 fn a_shallow_clone_is_scanned_and_said_to_be_shallow() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.commit_file("old.env", format!("T={}\n", github_pat(1017)), "Old secret");
     repo.rm("old.env");
     repo.commit("Remove the old secret");
@@ -524,7 +505,7 @@ fn a_shallow_clone_is_scanned_and_said_to_be_shallow() {
 
 #[test]
 fn a_submodule_entry_is_skipped_and_noted() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.write(
         ".gitmodules",
         "[submodule \"vendor/lib\"]\n\tpath = vendor/lib\n\turl = https://git.invalid/lib.git\n",
@@ -564,7 +545,7 @@ fn a_submodule_entry_is_skipped_and_noted() {
 
 #[test]
 fn an_lfs_pointer_is_not_reported() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let pointer = "version https://git-lfs.github.com/spec/v1\n\
                    oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n\
                    size 1234567\n";
@@ -590,7 +571,7 @@ fn an_lfs_pointer_is_not_reported() {
 
 #[test]
 fn a_binary_blob_is_skipped() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let mut bytes = b"\x7fELF\x02\x01\x01\0\0\0".to_vec();
     bytes.extend_from_slice(format!("token={}\n", github_pat(1022)).as_bytes());
     repo.write("bin/tool", &bytes);
@@ -611,7 +592,7 @@ fn a_binary_blob_is_skipped() {
 
 #[test]
 fn a_missing_blob_is_named_and_the_rest_is_scanned() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let kept = repo.commit_file("a.env", format!("A={}\n", github_pat(1023)), "A");
     repo.write("b.env", format!("B={}\n", github_pat(1024)));
     repo.write("c.env", format!("C={}\n", github_pat(1025)));
@@ -639,7 +620,7 @@ fn a_missing_blob_is_named_and_the_rest_is_scanned() {
     assert!(named[0].contains("b.env"), "{run:#?}");
 
     // With the only secret lost, nothing is found and the loss is still told.
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.commit_file("b.env", format!("B={}\n", github_pat(1026)), "B");
     let lost = repo.blob_id("HEAD", "b.env");
     repo.delete_object(&lost);
@@ -651,7 +632,7 @@ fn a_missing_blob_is_named_and_the_rest_is_scanned() {
 
 #[test]
 fn a_corrupt_blob_is_named_and_the_rest_is_scanned() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let kept = repo.commit_file("a.env", format!("A={}\n", github_pat(1027)), "A");
     let bad = repo.commit_file("b.env", format!("B={}\n", github_pat(1028)), "B");
     let blob = repo.blob_id(&bad, "b.env");
@@ -712,7 +693,7 @@ fn a_repository_with_no_commits_is_clean() {
 
 #[test]
 fn the_text_report_shows_the_short_commit_date_and_author() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let c = repo.commit_file("app.env", format!("X=1\nT={}\n", github_pat(1031)), "Add");
     let run = repo.run(&["git"]);
     run.expect_code(1);
@@ -748,7 +729,7 @@ fn test_repositories_have_the_same_ids_on_every_run() {
 
 #[test]
 fn two_secrets_of_one_file_are_attributed_to_their_own_commits() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let first = repo.commit_file("app.env", format!("A={}\n", github_pat(1032)), "First");
     let second = repo.commit_file(
         "app.env",
@@ -769,7 +750,7 @@ fn two_secrets_of_one_file_are_attributed_to_their_own_commits() {
 
 #[test]
 fn identical_directories_are_reported_at_each_path() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let pat = github_pat(1034);
     // Two directories with the same content share one tree object.
     repo.write("eu/deploy/app.env", format!("X=1\nT={pat}\n"));
@@ -791,7 +772,7 @@ fn identical_directories_are_reported_at_each_path() {
 
 #[test]
 fn a_commit_only_on_a_detached_head_is_scanned() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.detach("main");
     let c = repo.commit_file("wip.env", format!("T={}\n", github_pat(1035)), "WIP");
     // No branch or tag holds it: only HEAD.
@@ -806,7 +787,7 @@ fn a_commit_only_on_a_detached_head_is_scanned() {
 
 #[test]
 fn skipped_objects_are_named_by_their_path_in_the_tree() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.write("app.env", format!("A={}\n", github_pat(1036)));
     repo.write("config/secrets/b.env", format!("B={}\n", github_pat(1037)));
     repo.stage(&["app.env", "config/secrets/b.env"]);
@@ -831,7 +812,7 @@ fn skipped_objects_are_named_by_their_path_in_the_tree() {
 
 #[test]
 fn sarif_of_a_history_scan_is_valid_and_carries_the_commit() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let pat = github_pat(1038);
     let c = repo.commit_file("app.env", format!("X=1\nT={pat}\n"), "Add the token");
     let run = repo.run(&["git", "--format", "sarif"]);
@@ -862,7 +843,7 @@ fn sarif_of_a_history_scan_is_valid_and_carries_the_commit() {
 
 #[test]
 fn sarif_with_a_missing_object_is_valid_and_notes_it() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.write("a.env", format!("A={}\n", github_pat(1039)));
     repo.write("b.env", format!("B={}\n", github_pat(1040)));
     repo.stage(&["a.env", "b.env"]);
@@ -886,7 +867,7 @@ fn sarif_with_a_missing_object_is_valid_and_notes_it() {
 
 #[test]
 fn jsonl_of_a_history_scan_has_one_finding_per_line_with_its_commit() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let a = repo.commit_file("a.env", format!("A={}\n", github_pat(1041)), "A");
     let b = repo.commit_file("b.env", format!("B={}\n", github_pat(1042)), "B");
     let run = repo.run(&["git", "--format", "jsonl"]);

@@ -3,17 +3,9 @@
 
 use crate::support::{base62_noise, git_locations, github_pat, gloc, JsonFinding, Run, TestRepo};
 
-/// `leakhound git . --format json EXTRA...` in the repository.
+/// `leakhound git . EXTRA... --format json` in the repository.
 fn scan(repo: &TestRepo, extra: &[&str]) -> (Run, Vec<JsonFinding>) {
-    let mut args = vec!["git", ".", "--format", "json"];
-    args.extend_from_slice(extra);
-    let run = repo.run(&args);
-    let found = if run.code == 2 {
-        Vec::new()
-    } else {
-        run.findings()
-    };
-    (run, found)
+    repo.json(&[&["git", "."], extra].concat())
 }
 
 /// `leakhound git --range SPEC` in the repository.
@@ -21,17 +13,6 @@ fn range(repo: &TestRepo, spec: &str, extra: &[&str]) -> (Run, Vec<JsonFinding>)
     let mut args = vec!["--range", spec];
     args.extend_from_slice(extra);
     scan(repo, &args)
-}
-
-/// A repository whose first commit holds a harmless README.
-fn repo_with_readme() -> TestRepo {
-    let repo = TestRepo::new();
-    repo.commit_file(
-        "README.md",
-        "# service\n\nNothing secret.\n",
-        "Initial commit",
-    );
-    repo
 }
 
 /// A fake PKCS#1 RSA private key in PEM: 20 full lines of random-looking
@@ -65,7 +46,7 @@ fn line_of(text: &str, needle: &str) -> usize {
 
 #[test]
 fn a_range_reports_what_its_commits_add_and_not_what_came_before() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let (old, legacy, new) = (github_pat(2000), github_pat(2001), github_pat(2002));
     repo.commit_file(
         "config.env",
@@ -109,7 +90,7 @@ fn a_range_reports_what_its_commits_add_and_not_what_came_before() {
 
 #[test]
 fn a_range_that_adds_no_secret_is_clean() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let base = repo.commit_file("a.env", format!("T={}\n", github_pat(2003)), "A");
     repo.commit_file("a.env", format!("T={}\nX=1\n", github_pat(2003)), "Edit");
     repo.commit_file("b.txt", "hello\n", "B");
@@ -131,7 +112,7 @@ fn a_multi_line_private_key_added_in_the_range_is_found() {
         .unwrap();
     assert!(String::from_utf8_lossy(&rules.stdout).contains("private-key-rsa"));
 
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let base = repo.commit_file(
         "deploy/values.yaml",
         "replicas: 2\nimage: app:1.0\n",
@@ -166,7 +147,7 @@ fn a_multi_line_private_key_added_in_the_range_is_found() {
 
 #[test]
 fn a_private_key_from_before_the_range_is_not_reported_when_lines_around_it_change() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let key = rsa_private_key(2, "");
     let base = repo.commit_file("certs/server.pem", format!("# staging\n{key}"), "Key");
     // Lines just before and just after the key change; the key does not.
@@ -191,7 +172,7 @@ fn a_private_key_from_before_the_range_is_not_reported_when_lines_around_it_chan
 
 #[test]
 fn since_commit_is_the_range_from_that_commit_to_head() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.commit_file("a.env", format!("A={}\n", github_pat(2004)), "A");
     let base = repo.commit_file("b.txt", "b\n", "B");
     let c = repo.commit_file("c.env", format!("C={}\n", github_pat(2005)), "C");
@@ -223,7 +204,7 @@ fn since_commit_is_the_range_from_that_commit_to_head() {
 
 #[test]
 fn a_secret_only_in_a_merge_resolution_in_the_range_is_found() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let base = repo.commit_file("settings.ini", "[auth]\nmode = none\n", "Settings");
     repo.checkout_new("topic");
     repo.commit_file("settings.ini", "[auth]\nmode = basic\n", "Basic auth");
@@ -256,7 +237,7 @@ fn a_secret_only_in_a_merge_resolution_in_the_range_is_found() {
 
 #[test]
 fn a_secret_from_a_merged_branch_is_reported_at_its_commit_not_again_at_the_merge() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let base = repo.head();
     repo.checkout_new("topic");
     let adds = repo.commit_file(
@@ -287,7 +268,7 @@ fn a_secret_from_a_merged_branch_is_reported_at_its_commit_not_again_at_the_merg
 
 #[test]
 fn a_secret_added_twice_in_the_range_at_one_path_is_one_finding_or_two_with_all_occurrences() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let base = repo.head();
     let pat = github_pat(2009);
     let first = repo.commit_file("app.env", format!("MODE=1\nT={pat}\n"), "Add");
@@ -315,7 +296,7 @@ fn a_secret_added_twice_in_the_range_at_one_path_is_one_finding_or_two_with_all_
 
 #[test]
 fn a_triple_dot_range_starts_at_the_merge_base() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let fork = repo.head();
     repo.checkout_new("topic");
     let on_topic = repo.commit_file("topic.env", format!("T={}\n", github_pat(2010)), "Topic");
@@ -341,7 +322,7 @@ fn a_triple_dot_range_starts_at_the_merge_base() {
 
 #[test]
 fn a_range_in_a_shallow_clone_is_scanned_and_said_to_be_shallow() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let old = repo.commit_file("old.env", format!("O={}\n", github_pat(2012)), "Old");
     repo.commit_file("b.txt", "b\n", "B");
     let base = repo.commit_file("c.txt", "c\n", "C");
@@ -371,7 +352,7 @@ fn a_range_in_a_shallow_clone_is_scanned_and_said_to_be_shallow() {
 
 #[test]
 fn a_bad_range_is_exit_2_and_one_error_line() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     for args in [
         &["--range", "no-such-ref..HEAD"][..],
         &["--since-commit", "no-such-ref"][..],
@@ -395,7 +376,7 @@ fn a_bad_range_is_exit_2_and_one_error_line() {
 
 #[test]
 fn a_renamed_file_in_the_range_is_not_reported_again() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let pat = github_pat(2014);
     let base = repo.commit_file(
         "config/app.env",
@@ -417,7 +398,7 @@ fn a_renamed_file_in_the_range_is_not_reported_again() {
 
 #[test]
 fn a_missing_blob_in_the_range_is_named_and_the_rest_is_scanned() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let base = repo.head();
     repo.write("a.env", format!("A={}\n", github_pat(2015)));
     repo.write("notes.txt", "nothing secret\n");
@@ -462,7 +443,7 @@ fn a_single_revision_is_its_whole_ancestry() {
 
 #[test]
 fn appending_to_a_file_without_a_final_newline_does_not_report_its_last_line_again() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let pat = github_pat(2018);
     // The secret is on the last line, which has no newline.
     let base = repo.commit_file("app.env", format!("MODE=prod\nTOKEN={pat}"), "Config");

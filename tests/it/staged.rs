@@ -3,28 +3,9 @@
 
 use crate::support::{github_pat, loc, locations, JsonFinding, Run, TestDir, TestRepo};
 
-/// `leakhound staged . --format json EXTRA...` in the repository.
+/// `leakhound staged . EXTRA... --format json` in the repository.
 fn staged(repo: &TestRepo, extra: &[&str]) -> (Run, Vec<JsonFinding>) {
-    let mut args = vec!["staged", ".", "--format", "json"];
-    args.extend_from_slice(extra);
-    let run = repo.run(&args);
-    let found = if run.code == 2 {
-        Vec::new()
-    } else {
-        run.findings()
-    };
-    (run, found)
-}
-
-/// A repository whose first commit holds a harmless README.
-fn repo_with_readme() -> TestRepo {
-    let repo = TestRepo::new();
-    repo.commit_file(
-        "README.md",
-        "# service\n\nNothing secret.\n",
-        "Initial commit",
-    );
-    repo
+    repo.json(&[&["staged", "."], extra].concat())
 }
 
 /// Panics unless no finding carries commit fields (nothing is committed yet).
@@ -41,7 +22,7 @@ fn assert_no_commit(found: &[JsonFinding]) {
 
 #[test]
 fn a_staged_secret_is_reported_and_an_unstaged_one_is_not() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.commit_file("app.env", "MODE=dev\n", "Config");
     let pat = github_pat(3000);
     // The index gets a clean edit; the secret is only in the work tree.
@@ -65,7 +46,7 @@ fn a_staged_secret_is_reported_and_an_unstaged_one_is_not() {
 
 #[test]
 fn only_the_staged_part_of_a_partially_staged_file_is_reported() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.commit_file("app.env", "MODE=dev\n", "Config");
     let (staged_pat, unstaged_pat) = (github_pat(3002), github_pat(3003));
     repo.write("app.env", format!("MODE=dev\nA={staged_pat}\n"));
@@ -113,7 +94,7 @@ fn a_fresh_repository_with_no_commits_is_scanned() {
 
 #[test]
 fn a_detached_head_is_scanned_against_its_commit() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let old = github_pat(3006);
     let first = repo.commit_file("app.env", format!("MODE=1\nOLD={old}\n"), "Config");
     repo.commit_file("app.env", "MODE=2\n", "Drop the token");
@@ -132,7 +113,7 @@ fn a_detached_head_is_scanned_against_its_commit() {
 
 #[test]
 fn a_merge_in_progress_is_scanned_once_the_conflict_is_resolved_and_staged() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.commit_file("settings.ini", "[auth]\nmode = none\n", "Settings");
     repo.checkout_new("topic");
     repo.commit_file("settings.ini", "[auth]\nmode = basic\n", "Basic auth");
@@ -157,7 +138,7 @@ fn a_merge_in_progress_is_scanned_once_the_conflict_is_resolved_and_staged() {
 
 #[test]
 fn a_secret_already_in_head_on_an_untouched_line_is_not_reported() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let old = github_pat(3009);
     repo.commit_file(
         "app.env",
@@ -190,7 +171,7 @@ fn a_secret_already_in_head_on_an_untouched_line_is_not_reported() {
 
 #[test]
 fn the_text_report_names_file_line_and_rule_and_exits_1() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.write(
         "config/app.env",
         format!("# app\nDEBUG=0\nGITHUB_TOKEN={}\n", github_pat(3011)),
@@ -212,7 +193,7 @@ fn the_text_report_names_file_line_and_rule_and_exits_1() {
 
 #[test]
 fn nothing_staged_and_a_staged_deletion_are_clean() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.commit_file("app.env", format!("T={}\n", github_pat(3012)), "Config");
     let run = repo.run(&["staged"]);
     run.expect_code(0);
@@ -226,7 +207,7 @@ fn nothing_staged_and_a_staged_deletion_are_clean() {
 
 #[test]
 fn a_subdirectory_of_the_work_tree_scans_the_whole_index() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.write(
         "src/app/keys.py",
         format!("KEY = \"{}\"\n", github_pat(3013)),
@@ -252,7 +233,7 @@ fn a_subdirectory_of_the_work_tree_scans_the_whole_index() {
 
 #[test]
 fn a_linked_worktree_has_its_own_index() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let elsewhere = TestDir::new();
     let wt_path = elsewhere.join("wt");
     let wt = wt_path.display().to_string();
@@ -274,7 +255,7 @@ fn a_linked_worktree_has_its_own_index() {
 
 #[test]
 fn a_staged_rename_is_not_reported_again() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     let pat = github_pat(3016);
     repo.commit_file(
         "config/app.env",
@@ -310,7 +291,7 @@ fn outside_a_repository_is_exit_2_and_one_error_line() {
 
 #[test]
 fn crlf_files_have_the_right_line_and_column() {
-    let repo = repo_with_readme();
+    let repo = TestRepo::with_readme();
     repo.write(
         "win/app.env",
         format!("MODE=prod\r\nREM config\r\nTOKEN={}\r\n", github_pat(3018)),

@@ -377,6 +377,29 @@ impl TestRepo {
         Run::from(self.cmd().args(args).output().expect("run leakhound"))
     }
 
+    /// `leakhound ARGS... --format json` in the repository, with the
+    /// findings of its report (none when it exits 2).
+    pub fn json(&self, args: &[&str]) -> (Run, Vec<super::JsonFinding>) {
+        let run = self.run(&[args, &["--format", "json"]].concat());
+        let found = if run.code == 2 {
+            Vec::new()
+        } else {
+            run.findings()
+        };
+        (run, found)
+    }
+
+    /// A repository whose first commit holds a harmless README.
+    pub fn with_readme() -> TestRepo {
+        let repo = TestRepo::new();
+        repo.commit_file(
+            "README.md",
+            "# service\n\nNothing secret.\n",
+            "Initial commit",
+        );
+        repo
+    }
+
     /// The temporary directory that holds the repository.
     pub fn dir(&self) -> &TestDir {
         &self.dir
