@@ -58,10 +58,7 @@ pub fn uninstall(repo: &Path) -> Result<()> {
     let chained = dir.join(CHAINED);
     if exists(&hook) {
         if !is_ours(&hook) {
-            bail!(
-                "{}: not installed by leakhound; left alone",
-                hook.display()
-            );
+            bail!("{}: not installed by leakhound; left alone", hook.display());
         }
         fs::remove_file(&hook)
             .with_context(|| format!("{}: cannot remove the hook", hook.display()))?;
@@ -72,7 +69,10 @@ pub fn uninstall(repo: &Path) -> Result<()> {
     if exists(&chained) {
         fs::rename(&chained, &hook)
             .with_context(|| format!("{}: cannot restore the chained hook", chained.display()))?;
-        eprintln!("leakhound: restored the previous hook at {}", hook.display());
+        eprintln!(
+            "leakhound: restored the previous hook at {}",
+            hook.display()
+        );
     }
     Ok(())
 }
@@ -82,11 +82,7 @@ pub fn uninstall(repo: &Path) -> Result<()> {
 /// directory (shared by every worktree).
 fn hooks_dir(path: &Path) -> Result<PathBuf> {
     let repo = git2::Repository::discover(path).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: not a git repository ({})",
-            path.display(),
-            e.message()
-        )
+        anyhow::anyhow!("{}: not a git repository ({})", path.display(), e.message())
     })?;
     let config = repo
         .config()

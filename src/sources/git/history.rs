@@ -97,48 +97,52 @@ impl History {
                 reason,
             })
         };
-        order.par_chunks(CHUNK).try_for_each(|chunk| {
-            let repo = self.repo()?;
-            let odb = repo.odb().map_err(|e| git_error("object database", &e))?;
-            for &oid in chunk {
-                progress.blob_done();
-                let object = match odb.read(oid) {
-                    Ok(o) => o,
-                    Err(e) => {
-                        skip(oid, SkipReason::Corrupt(e.message().to_string()));
+        // One libgit2 handle per worker, reused across its chunks.
+        order.par_chunks(CHUNK).try_for_each_init(
+            || self.repo(),
+            |repo, chunk| {
+                let repo = repo.as_ref().map_err(|e| SourceError::Io(e.to_string()))?;
+                let odb = repo.odb().map_err(|e| git_error("object database", &e))?;
+                for &oid in chunk {
+                    progress.blob_done();
+                    let object = match odb.read(oid) {
+                        Ok(o) => o,
+                        Err(e) => {
+                            skip(oid, SkipReason::Corrupt(e.message().to_string()));
+                            continue;
+                        }
+                    };
+                    if object.kind() != ObjectType::Blob {
                         continue;
                     }
-                };
-                if object.kind() != ObjectType::Blob {
-                    continue;
+                    let data = object.data();
+                    let reason = if data.len() as u64 > self.max_file_size {
+                        Some(SkipReason::TooLarge(data.len() as u64))
+                    } else if is_binary(data) {
+                        Some(SkipReason::Binary)
+                    } else if is_lfs_pointer(data) {
+                        Some(SkipReason::LfsPointer)
+                    } else {
+                        None
+                    };
+                    if let Some(reason) = reason {
+                        skip(oid, reason);
+                        continue;
+                    }
+                    blobs.fetch_add(1, Ordering::Relaxed);
+                    bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+                    visit(Blob::whole(
+                        data,
+                        Origin::Git {
+                            path: String::new(),
+                            blob: oid.to_string(),
+                            commit: None,
+                        },
+                    ));
                 }
-                let data = object.data();
-                let reason = if data.len() as u64 > self.max_file_size {
-                    Some(SkipReason::TooLarge(data.len() as u64))
-                } else if is_binary(data) {
-                    Some(SkipReason::Binary)
-                } else if is_lfs_pointer(data) {
-                    Some(SkipReason::LfsPointer)
-                } else {
-                    None
-                };
-                if let Some(reason) = reason {
-                    skip(oid, reason);
-                    continue;
-                }
-                blobs.fetch_add(1, Ordering::Relaxed);
-                bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
-                visit(Blob::whole(
-                    data,
-                    Origin::Git {
-                        path: String::new(),
-                        blob: oid.to_string(),
-                        commit: None,
-                    },
-                ));
-            }
-            Ok::<(), SourceError>(())
-        })?;
+                Ok::<(), SourceError>(())
+            },
+        )?;
         let mut notes = Vec::new();
         if repo.is_shallow() {
             notes.push(
