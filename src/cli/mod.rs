@@ -84,7 +84,9 @@ pub fn run(args: Args) -> Result<Outcome> {
             }
         }
         Command::Staged { repo } => {
-            let source = git::Diffs::staged(repo, common.max_file_size)?;
+            // Set by git while hooks of `commit -a` / `commit PATH` run.
+            let index_file = env::var_os("GIT_INDEX_FILE").map(PathBuf::from);
+            let source = git::Diffs::staged(repo, index_file, common.max_file_size)?;
             let rules = RuleSet::new_for_small_inputs(&load_config(common, &source.root())?)?;
             let report = scan::run(&rules, detect_options(common), false, |v| source.visit(v))?;
             finish(common, &rules, &report)

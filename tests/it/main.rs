@@ -3,12 +3,16 @@
 // helpers: the binary, temporary trees, git repositories, fake secrets, report types, SARIF schema
 mod support;
 
+// the GitHub Action: scripts/github-action.sh in a simulated GitHub environment
+mod action;
 // command line: exit codes, --help, --version, bad flags
 mod cli;
 // configuration: --config, discovery, [extend], allowlists, inline allow comments
 mod config;
 // `leakhound dir`: trees, ignore files, .git, binary/size/unreadable skips, symlinks, odd names
 mod dir;
+// install-hook / uninstall-hook: the git pre-commit hook, with real commits
+mod hooks;
 // `leakhound git`: whole history, every ref, introducing commits, packed/bare/shallow, bad objects
 mod git_history;
 // `leakhound git --range / --since-commit`: only what a range of commits adds

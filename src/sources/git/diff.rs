@@ -21,8 +21,10 @@ use crate::sources::{is_binary, Blob, Skip, SkipReason, SourceError, SourceStats
 enum Changes {
     /// Commits reachable from `to` and not from `from`.
     Range { from: Option<Oid>, to: Oid },
-    /// The index against HEAD.
-    Staged,
+    /// The index against HEAD: the repository's, or another index file
+    /// (git names the one a `commit -a` or `commit PATH` builds in
+    /// `GIT_INDEX_FILE` while hooks run).
+    Staged { index_file: Option<PathBuf> },
 }
 
 /// A source of changes in a repository.
@@ -55,12 +57,16 @@ impl Diffs {
         })
     }
 
-    /// The staged changes: the index against HEAD (or against nothing in a
-    /// repository without commits).
-    pub fn staged(path: &Path, max_file_size: u64) -> Result<Diffs, SourceError> {
+    /// The staged changes: the index (the repository's, or `index_file`)
+    /// against HEAD, or against nothing in a repository without commits.
+    pub fn staged(
+        path: &Path,
+        index_file: Option<PathBuf>,
+        max_file_size: u64,
+    ) -> Result<Diffs, SourceError> {
         Ok(Diffs {
             repo: open(path)?,
-            changes: Changes::Staged,
+            changes: Changes::Staged { index_file },
             max_file_size,
         })
     }
@@ -77,9 +83,13 @@ impl Diffs {
             ..SourceStats::default()
         };
         match &self.changes {
-            Changes::Staged => {
+            Changes::Staged { index_file } => {
                 let repo = &self.repo;
-                let index = repo.index().map_err(|e| git_error("index", &e))?;
+                let index = match index_file {
+                    Some(file) => git2::Index::open(file)
+                        .map_err(|e| git_error(&format!("index {}", file.display()), &e))?,
+                    None => repo.index().map_err(|e| git_error("index", &e))?,
+                };
                 let head = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
                 let mut diff = repo
                     .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut options()))
