@@ -35,7 +35,8 @@ fail() {
     fi
 }
 finish() {
-    echo "pre-commit.sh: $passed passed, $failed failed ($((SECONDS - start)) s)"
+    echo "pre-commit.sh took $((SECONDS - start)) s"
+    echo "pre-commit: $passed passed, $failed failed"
     [[ "$failed" -eq 0 ]]
     exit $?
 }
