@@ -30,7 +30,8 @@ pub struct History {
     pub branch: Option<String>,
     /// Blobs larger than this are skipped.
     pub max_file_size: u64,
-    /// Every object id in the object database, filled by `visit`.
+    /// Ids of the blobs in the object database (and of objects whose type
+    /// the pack index could not tell), filled by `visit`.
     pub(super) known: OnceLock<OidSet>,
 }
 
@@ -76,16 +77,17 @@ impl History {
         let repo = self.repo()?;
         let odb = repo.odb().map_err(|e| git_error("object database", &e))?;
         let packed = packs::index(&self.git_dir.join("objects"));
-        let mut known = packed.packed;
+        let mut seen = packed.packed;
         let mut order = packed.blobs;
         odb.foreach(|oid| {
-            if known.insert(*oid) {
+            if seen.insert(*oid) {
                 order.push(*oid);
             }
             true
         })
         .map_err(|e| git_error("listing objects", &e))?;
-        let _ = self.known.set(known);
+        drop(seen);
+        let _ = self.known.set(order.iter().copied().collect());
         progress.set_total(order.len() as u64);
 
         let blobs = AtomicU64::new(0);

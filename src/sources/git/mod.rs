@@ -58,12 +58,13 @@ pub fn open(path: &Path) -> Result<Repository, SourceError> {
     // Each object is read once and trees are memoized by the walk itself:
     // libgit2's object cache would only hold memory.
     git2::opts::enable_caching(false);
-    // Map packs in windows of at most 64 MiB in all, not whole: memory stays
-    // bounded on packs of any size. SAFETY: set before any repository is
-    // opened by this process' scanning threads (this runs first).
+    // Map packs in 64 MiB windows, at most 256 MiB in all, not whole: memory
+    // stays bounded on packs of any size, while windows large enough for
+    // delta bases keep remapping (system time) rare. SAFETY: these globals
+    // are set before this process opens any repository (this runs first).
     unsafe {
-        let _ = git2::opts::set_mwindow_size(16 << 20);
-        let _ = git2::opts::set_mwindow_mapped_limit(64 << 20);
+        let _ = git2::opts::set_mwindow_size(64 << 20);
+        let _ = git2::opts::set_mwindow_mapped_limit(256 << 20);
     }
     if !path.exists() {
         return Err(SourceError::NotFound(path.display().to_string()));
