@@ -28,6 +28,7 @@ from collections import defaultdict
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.dirname(HERE))
+sys.dont_write_bytecode = True  # no __pycache__ in the repo
 import findings  # noqa: E402  (bench/findings.py)
 
 PEERS = os.environ.get("PEERS_BIN", os.path.join(ROOT, "target/peers/bin"))
