@@ -22,7 +22,7 @@ use crate::progress::Progress;
 use crate::report::Report;
 use crate::rules::RuleSet;
 use crate::sources::git::History;
-use crate::sources::{Blob, SourceError, SourceStats, Visitor};
+use crate::sources::{Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
 
 /// Runs `visit_source` (a source's `visit`) with a detector over `rules`
 /// and gathers the report. With `first_only`, a secret found again at the
@@ -129,7 +129,16 @@ pub fn run_history(
     }
     let mut findings = Vec::new();
     for (origin, oid, keys) in groups {
-        let data = history.read_blob(&repo, oid)?;
+        let data = match history.read_blob(&repo, oid) {
+            Ok(d) => d,
+            Err(e) => {
+                stats.skips.push(Skip {
+                    path: origin.display_path(),
+                    reason: SkipReason::Corrupt(e.to_string()),
+                });
+                continue;
+            }
+        };
         let mut found = detector.scan(&data, &origin);
         found.retain(|f| keys.contains(&f.fingerprint));
         let mut seen = HashSet::new();
