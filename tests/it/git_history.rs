@@ -340,13 +340,7 @@ fn a_secret_only_in_a_stash_is_found() {
 
 #[test]
 fn a_secret_only_in_a_merge_conflict_resolution_is_found() {
-    let repo = TestRepo::with_readme();
-    repo.commit_file("settings.ini", "[auth]\nmode = none\n", "Settings");
-    repo.checkout_new("topic");
-    repo.commit_file("settings.ini", "[auth]\nmode = basic\n", "Basic auth");
-    repo.checkout("main");
-    repo.commit_file("settings.ini", "[auth]\nmode = oauth\n", "OAuth");
-    repo.merge_conflicting("topic");
+    let (repo, _) = TestRepo::with_conflicting_merge();
     let pat = github_pat(1012);
     repo.write(
         "settings.ini",

@@ -204,13 +204,7 @@ fn since_commit_is_the_range_from_that_commit_to_head() {
 
 #[test]
 fn a_secret_only_in_a_merge_resolution_in_the_range_is_found() {
-    let repo = TestRepo::with_readme();
-    let base = repo.commit_file("settings.ini", "[auth]\nmode = none\n", "Settings");
-    repo.checkout_new("topic");
-    repo.commit_file("settings.ini", "[auth]\nmode = basic\n", "Basic auth");
-    repo.checkout("main");
-    repo.commit_file("settings.ini", "[auth]\nmode = oauth\n", "OAuth");
-    repo.merge_conflicting("topic");
+    let (repo, base) = TestRepo::with_conflicting_merge();
     repo.write(
         "settings.ini",
         format!("[auth]\nmode = token\ntoken = {}\n", github_pat(2007)),

@@ -113,13 +113,7 @@ fn a_detached_head_is_scanned_against_its_commit() {
 
 #[test]
 fn a_merge_in_progress_is_scanned_once_the_conflict_is_resolved_and_staged() {
-    let repo = TestRepo::with_readme();
-    repo.commit_file("settings.ini", "[auth]\nmode = none\n", "Settings");
-    repo.checkout_new("topic");
-    repo.commit_file("settings.ini", "[auth]\nmode = basic\n", "Basic auth");
-    repo.checkout("main");
-    repo.commit_file("settings.ini", "[auth]\nmode = oauth\n", "OAuth");
-    repo.merge_conflicting("topic");
+    let (repo, _) = TestRepo::with_conflicting_merge();
     repo.write(
         "settings.ini",
         format!("[auth]\nmode = token\ntoken = {}\n", github_pat(3008)),

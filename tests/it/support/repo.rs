@@ -389,6 +389,19 @@ impl TestRepo {
         (run, found)
     }
 
+    /// A repository in the middle of a conflicting merge of `topic` into
+    /// `main` on `settings.ini`; returns it and the commit both branched from.
+    pub fn with_conflicting_merge() -> (TestRepo, String) {
+        let repo = TestRepo::with_readme();
+        let base = repo.commit_file("settings.ini", "[auth]\nmode = none\n", "Settings");
+        repo.checkout_new("topic");
+        repo.commit_file("settings.ini", "[auth]\nmode = basic\n", "Basic auth");
+        repo.checkout("main");
+        repo.commit_file("settings.ini", "[auth]\nmode = oauth\n", "OAuth");
+        repo.merge_conflicting("topic");
+        (repo, base)
+    }
+
     /// A repository whose first commit holds a harmless README.
     pub fn with_readme() -> TestRepo {
         let repo = TestRepo::new();
