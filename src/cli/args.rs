@@ -80,6 +80,13 @@ pub enum Command {
         #[arg(default_value = ".")]
         repo: PathBuf,
     },
+    /// Write a baseline: the fingerprints of every current finding, for
+    /// `--baseline` to leave out of later scans.
+    Baseline {
+        /// create.
+        #[command(subcommand)]
+        command: BaselineCommand,
+    },
     /// List the rules in force, or check every rule against its examples.
     Rules {
         /// list or check.
@@ -98,6 +105,21 @@ pub enum RulesCommand {
     Check,
 }
 
+/// `leakhound baseline ...`
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Scan files (or, with --git, a repository's whole history) and write
+    /// every finding's fingerprint as a JSON baseline (to -o FILE or stdout).
+    Create {
+        /// Files or directories to scan; with --git, the repository.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// Scan the git history of the repository instead of files on disk.
+        #[arg(long)]
+        git: bool,
+    },
+}
+
 /// Options shared by every command.
 #[derive(Debug, ClapArgs)]
 pub struct CommonArgs {
@@ -111,6 +133,14 @@ pub struct CommonArgs {
     /// .leakhound.toml, else .gitleaks.toml at the scan root.
     #[arg(short, long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Report only findings not in FILE, an earlier JSON report of
+    /// leakhound (matched by fingerprint) or gitleaks.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Ignore file (fingerprints, or gitleaks' [commit:]file:rule-id:line), in
+    /// addition to .leakhoundignore and .gitleaksignore at the scan root.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub ignore_file: Vec<PathBuf>,
     /// Show secrets in full in reports (redacted by default).
     #[arg(long, global = true)]
     pub show_secrets: bool,

@@ -11,8 +11,9 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
+use crate::baseline::{self, Suppressions};
 use crate::config::{self, Config};
 use crate::detect::{selftest, DetectOptions, ExampleFailure};
 use crate::progress::Progress;
@@ -21,7 +22,7 @@ use crate::rules::RuleSet;
 use crate::scan;
 use crate::sources::{git, DirSource, StdinSource};
 
-pub use args::{Args, Command, CommonArgs, RulesCommand};
+pub use args::{Args, BaselineCommand, Command, CommonArgs, RulesCommand};
 
 /// How a successful run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,16 +44,8 @@ pub fn run(args: Args) -> Result<Outcome> {
     }
     match &args.command {
         Command::Dir { paths, no_ignore } => {
-            let root = scan_root(paths);
-            let rules = load_rules(common, &root)?;
-            let source = DirSource {
-                roots: paths.clone(),
-                respect_ignore: !no_ignore,
-                max_file_size: common.max_file_size,
-                threads: common.threads.unwrap_or(0),
-            };
-            let report = scan::run(&rules, detect_options(common), false, |v| source.visit(v))?;
-            finish(common, &rules, &report)
+            let (setup, report) = scan_dir(common, paths, !no_ignore)?;
+            finish(common, &setup, report)
         }
         Command::Git {
             repo,
@@ -64,42 +57,61 @@ pub fn run(args: Args) -> Result<Outcome> {
             let spec = range
                 .clone()
                 .or_else(|| since_commit.as_ref().map(|c| format!("{c}..HEAD")));
-            let size = common.max_file_size;
-            let opts = detect_options(common);
-            match spec {
+            let (setup, report) = match spec {
                 Some(spec) => {
-                    let source = git::Diffs::range(repo, &spec, size)?;
-                    let rules = load_rules(common, &source.root())?;
-                    let report = scan::run(&rules, opts, !all_occurrences, |v| source.visit(v))?;
-                    finish(common, &rules, &report)
+                    let source = git::Diffs::range(repo, &spec, common.max_file_size)?;
+                    let setup = Setup::load(common, source.root(), false)?;
+                    let report = scan::run(
+                        &setup.rules,
+                        detect_options(common),
+                        !all_occurrences,
+                        |v| source.visit(v),
+                    )?;
+                    (setup, report)
                 }
-                None => {
-                    let source = git::History::open(repo, branch.clone(), size)?;
-                    let rules = load_rules(common, &source.root())?;
-                    let progress = Progress::new(!common.quiet);
-                    let report =
-                        scan::run_history(&rules, opts, &source, *all_occurrences, &progress)?;
-                    finish(common, &rules, &report)
-                }
-            }
+                None => scan_history(common, repo, branch.clone(), *all_occurrences)?,
+            };
+            finish(common, &setup, report)
         }
         Command::Staged { repo } => {
             // Set by git while hooks of `commit -a` / `commit PATH` run.
             let index_file = env::var_os("GIT_INDEX_FILE").map(PathBuf::from);
             let source = git::Diffs::staged(repo, index_file, common.max_file_size)?;
-            let rules = RuleSet::new_for_small_inputs(&load_config(common, &source.root())?)?;
-            let report = scan::run(&rules, detect_options(common), false, |v| source.visit(v))?;
-            finish(common, &rules, &report)
+            let setup = Setup::load(common, source.root(), true)?;
+            let report = scan::run(&setup.rules, detect_options(common), false, |v| {
+                source.visit(v)
+            })?;
+            finish(common, &setup, report)
         }
         Command::Stdin { label } => {
-            let rules = load_rules(common, Path::new("."))?;
+            let setup = Setup::load(common, PathBuf::from("."), false)?;
             let source = StdinSource {
                 label: label.clone(),
             };
-            let report = scan::run(&rules, detect_options(common), false, |v| {
+            let report = scan::run(&setup.rules, detect_options(common), false, |v| {
                 source.visit(io::stdin().lock(), v)
             })?;
-            finish(common, &rules, &report)
+            finish(common, &setup, report)
+        }
+        Command::Baseline {
+            command: BaselineCommand::Create { paths, git },
+        } => {
+            let (setup, mut report) = match (git, paths.as_slice()) {
+                (true, [repo]) => scan_history(common, repo, None, false)?,
+                (true, _) => bail!("baseline create --git takes one repository"),
+                (false, _) => scan_dir(common, paths, true)?,
+            };
+            setup.suppress(common, &mut report);
+            write_output(common, |out| {
+                baseline::write_baseline(&report.findings, out)
+            })?;
+            if !common.quiet {
+                eprintln!(
+                    "leakhound: baseline of {} finding(s) written",
+                    report.findings.len()
+                );
+            }
+            Ok(Outcome::Clean)
         }
         Command::InstallHook { repo, force } => {
             hook::install(repo, *force)?;
@@ -110,7 +122,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             Ok(Outcome::Clean)
         }
         Command::Rules { command } => {
-            let rules = load_rules(common, Path::new("."))?;
+            let rules = RuleSet::new(&load_config(common, Path::new("."))?)?;
             match command {
                 RulesCommand::List => {
                     write_output(common, |out| list_rules(&rules, common.format, out))?;
@@ -130,6 +142,96 @@ pub fn run(args: Args) -> Result<Outcome> {
     }
 }
 
+/// What a scan needs besides its source: the rules, and what to stay quiet
+/// about (baseline, ignore files, leakhound's own files), for a scan root.
+struct Setup {
+    rules: RuleSet,
+    suppressions: Suppressions,
+    root: PathBuf,
+}
+
+impl Setup {
+    /// Loads the config found for `root` (rules built for a few small
+    /// inputs when `small_inputs`), the baseline and the ignore files.
+    fn load(common: &CommonArgs, root: PathBuf, small_inputs: bool) -> Result<Setup> {
+        let config = load_config(common, &root)?;
+        let rules = if small_inputs {
+            RuleSet::new_for_small_inputs(&config)?
+        } else {
+            RuleSet::new(&config)?
+        };
+        let mut suppressions = Suppressions::default();
+        for file in &config.files {
+            suppressions.add_own_file(file);
+        }
+        if let Some(path) = &common.baseline {
+            suppressions.add_baseline(path)?;
+            if common.verbose {
+                eprintln!("leakhound: using baseline {}", path.display());
+            }
+        }
+        for path in baseline::ignore_files_in(&root)
+            .iter()
+            .chain(&common.ignore_file)
+        {
+            suppressions.add_ignore_file(path)?;
+            if common.verbose {
+                eprintln!("leakhound: using ignore file {}", path.display());
+            }
+        }
+        Ok(Setup {
+            rules,
+            suppressions,
+            root,
+        })
+    }
+
+    /// Drops known findings from `report`, saying how many on stderr.
+    fn suppress(&self, common: &CommonArgs, report: &mut Report) {
+        let dropped = self.suppressions.apply(&mut report.findings, &self.root);
+        if dropped > 0 && !common.quiet {
+            eprintln!("leakhound: {dropped} known finding(s) left out (baseline, ignore files)");
+        }
+    }
+}
+
+fn scan_dir(
+    common: &CommonArgs,
+    paths: &[PathBuf],
+    respect_ignore: bool,
+) -> Result<(Setup, Report)> {
+    let setup = Setup::load(common, scan_root(paths), false)?;
+    let source = DirSource {
+        roots: paths.to_vec(),
+        respect_ignore,
+        max_file_size: common.max_file_size,
+        threads: common.threads.unwrap_or(0),
+    };
+    let report = scan::run(&setup.rules, detect_options(common), false, |v| {
+        source.visit(v)
+    })?;
+    Ok((setup, report))
+}
+
+fn scan_history(
+    common: &CommonArgs,
+    repo: &Path,
+    branch: Option<String>,
+    all_occurrences: bool,
+) -> Result<(Setup, Report)> {
+    let source = git::History::open(repo, branch, common.max_file_size)?;
+    let setup = Setup::load(common, source.root(), false)?;
+    let progress = Progress::new(!common.quiet);
+    let report = scan::run_history(
+        &setup.rules,
+        detect_options(common),
+        &source,
+        all_occurrences,
+        &progress,
+    )?;
+    Ok((setup, report))
+}
+
 /// The directory whose config files apply: the first path, or its parent.
 fn scan_root(paths: &[PathBuf]) -> PathBuf {
     let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
@@ -141,10 +243,6 @@ fn scan_root(paths: &[PathBuf]) -> PathBuf {
             .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
     }
-}
-
-fn load_rules(common: &CommonArgs, root: &Path) -> Result<RuleSet> {
-    Ok(RuleSet::new(&load_config(common, root)?)?)
 }
 
 fn load_config(common: &CommonArgs, root: &Path) -> Result<Config> {
@@ -172,8 +270,11 @@ fn detect_options(common: &CommonArgs) -> DetectOptions {
     }
 }
 
-/// Reports skips on stderr, renders the report, and picks the outcome.
-fn finish(common: &CommonArgs, rules: &RuleSet, report: &Report) -> Result<Outcome> {
+/// Leaves out known findings, reports skips on stderr, renders the report,
+/// and picks the outcome.
+fn finish(common: &CommonArgs, setup: &Setup, mut report: Report) -> Result<Outcome> {
+    setup.suppress(common, &mut report);
+    let (rules, report) = (&setup.rules, &report);
     if !common.quiet {
         for skip in &report.stats.skips {
             if common.verbose || skip.reason.is_fault() {

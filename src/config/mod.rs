@@ -223,7 +223,7 @@ impl Config {
 
     /// Loads a user config file, resolving `[extend]` (built-ins by default).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        load_file(path, 0)
+        load_file(path, 0, true)
     }
 
     /// Adds a parsed file's rules and allowlists; same-id rules are merged
@@ -274,7 +274,10 @@ impl Config {
     }
 }
 
-fn load_file(path: &Path, depth: usize) -> Result<Config, ConfigError> {
+/// Loads `path` and what it extends. `builtins`: whether a file without
+/// `[extend]` builds on the built-in rules (an outer `useDefault = false`
+/// turns them off for the whole chain).
+fn load_file(path: &Path, depth: usize, builtins: bool) -> Result<Config, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
         source,
@@ -304,8 +307,12 @@ fn load_file(path: &Path, depth: usize) -> Result<Config, ConfigError> {
         Some(_) if depth >= 2 => {
             return Err(invalid("[extend] path nests more than 2 levels".into()))
         }
-        Some(p) => load_file(Path::new(p), depth + 1)?,
-        None if use_default == Some(false) => Config::default(),
+        Some(p) => load_file(
+            Path::new(p),
+            depth + 1,
+            builtins && use_default != Some(false),
+        )?,
+        None if !builtins || use_default == Some(false) => Config::default(),
         None => Config::builtin()?,
     };
     if let Some(extend) = extend {
@@ -339,11 +346,15 @@ fn merge_rule(existing: &mut RuleEntry, new: RuleEntry) {
         old.description = new_syntax.description;
     }
     if new_syntax.regex.is_some() {
+        // A new regex brings its own groups and examples; the old ones
+        // belong to the old regex.
         old.regex = new_syntax.regex;
+        old.secret_group = new_syntax.secret_group;
+        old.examples.clear();
+        old.negative_examples.clear();
         existing.at = new.at;
         existing.builtin = new.builtin;
-    }
-    if new_syntax.secret_group.is_some() {
+    } else if new_syntax.secret_group.is_some() {
         old.secret_group = new_syntax.secret_group;
     }
     if new_syntax.entropy.is_some() {

@@ -6,6 +6,7 @@
 mod allowlist;
 mod pattern;
 mod prefilter;
+mod re2;
 
 use std::sync::Arc;
 

@@ -1,6 +1,7 @@
-//! Compiling one rule regex: bytes, Unicode classes off (Go RE2's ASCII
-//! `\w \d \s \b`), linear-time search, and the longest match it can produce
-//! (which sizes the window the detector searches around a keyword).
+//! Compiling one rule regex: Go RE2 syntax translated ([`super::re2`]),
+//! bytes, Unicode classes off (Go RE2's ASCII `\w \d \s \b`), linear-time
+//! search, and the longest match it can produce (which sizes the window the
+//! detector searches around a keyword).
 
 use std::sync::OnceLock;
 
@@ -101,6 +102,8 @@ impl LazyPattern {
 }
 
 fn parse(source: &str) -> Result<Hir, String> {
+    let translated = super::re2::translate(source)?;
+    let source = translated.as_ref();
     let ascii = ParserBuilder::new()
         .unicode(false)
         .utf8(false)

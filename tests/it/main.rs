@@ -3,6 +3,8 @@
 // helpers: the binary, temporary trees, git repositories, fake secrets, report types, SARIF schema
 mod support;
 
+// baselines and ignore files: baseline create, --baseline, .leakhoundignore, .gitleaksignore
+mod baseline;
 // the GitHub Action: scripts/github-action.sh in a simulated GitHub environment
 mod action;
 // command line: exit codes, --help, --version, bad flags

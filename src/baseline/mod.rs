@@ -1,0 +1,187 @@
+//! Known findings to stay quiet about: ignore files (`.leakhoundignore`,
+//! `.gitleaksignore`), baselines (an earlier JSON report, leakhound's or
+//! gitleaks'), and the config and baseline files themselves. Matching is by
+//! secret fingerprint where the entry carries one, so a known secret that
+//! moves stays known while a new secret on a known line is new; gitleaks'
+//! position entries (`commit:file:rule-id:line`) match by position.
+
+mod ignore_file;
+mod report_file;
+
+use std::{
+    collections::HashSet,
+    fmt,
+    path::{Path, PathBuf},
+};
+
+use sha2::{Digest, Sha256};
+
+use crate::finding::{path_string, Finding, Origin};
+
+pub use report_file::write_baseline;
+
+/// An ignore or baseline file that cannot be used, with file and line.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct BaselineError {
+    /// The file.
+    pub path: String,
+    /// 1-based line, when one is to blame.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl BaselineError {
+    fn new(path: &Path, line: Option<usize>, message: impl fmt::Display) -> Self {
+        BaselineError {
+            path: path.display().to_string(),
+            line,
+            message: message.to_string(),
+        }
+    }
+}
+
+/// A finding identified by where it was (gitleaks' fingerprint form).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct PositionEntry {
+    /// Full or abbreviated commit id; `None` matches any commit and file scans.
+    commit: Option<String>,
+    path: String,
+    rule_id: String,
+    line: usize,
+}
+
+impl PositionEntry {
+    fn matches(&self, f: &Finding) -> bool {
+        if f.rule_id.as_ref() != self.rule_id || f.start.line != self.line {
+            return false;
+        }
+        let commit_ok = match (&self.commit, f.origin.commit()) {
+            (None, _) => true,
+            (Some(want), Some(c)) => c.id.starts_with(&want.to_ascii_lowercase()),
+            (Some(_), None) => false,
+        };
+        commit_ok && same_path(&f.origin.display_path(), &self.path)
+    }
+}
+
+/// Equal paths, or `found` ending in `/entry` (entries are written relative
+/// to the repository root; a scan may name files from a parent directory).
+fn same_path(found: &str, entry: &str) -> bool {
+    let entry = entry.strip_prefix("./").unwrap_or(entry);
+    found == entry
+        || found
+            .strip_suffix(entry)
+            .is_some_and(|head| head.ends_with('/'))
+}
+
+/// The SHA-256 of a secret, for baselines that carry secrets but not our
+/// fingerprints (gitleaks reports written without `--redact`).
+fn secret_digest(secret: &str) -> [u8; 32] {
+    Sha256::digest(secret.as_bytes()).into()
+}
+
+/// Everything that suppresses findings.
+#[derive(Debug, Default)]
+pub struct Suppressions {
+    fingerprints: HashSet<String>,
+    secrets: HashSet<[u8; 32]>,
+    positions: Vec<PositionEntry>,
+    own_files: Vec<PathBuf>,
+}
+
+impl Suppressions {
+    /// Reads an ignore file: one entry per line, `#` comments.
+    pub fn add_ignore_file(&mut self, path: &Path) -> Result<(), BaselineError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| BaselineError::new(path, None, format!("cannot read: {e}")))?;
+        for (n, line) in text.lines().enumerate() {
+            match ignore_file::parse_line(line) {
+                Ok(None) => {}
+                Ok(Some(ignore_file::Entry::Fingerprint(f))) => {
+                    self.fingerprints.insert(f);
+                }
+                Ok(Some(ignore_file::Entry::Position(p))) => self.positions.push(p),
+                Err(message) => return Err(BaselineError::new(path, Some(n + 1), message)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a baseline: a JSON (or JSON Lines) report of leakhound or gitleaks.
+    pub fn add_baseline(&mut self, path: &Path) -> Result<(), BaselineError> {
+        for entry in report_file::read(path)? {
+            match entry {
+                report_file::Known::Fingerprint(f) => {
+                    self.fingerprints.insert(f);
+                }
+                report_file::Known::Secret(s) => {
+                    self.secrets.insert(secret_digest(&s));
+                }
+                report_file::Known::Position(p) => self.positions.push(p),
+            }
+        }
+        self.add_own_file(path);
+        Ok(())
+    }
+
+    /// A file of leakhound's own (config, baseline): findings in it are not reported.
+    pub fn add_own_file(&mut self, path: &Path) {
+        if let Ok(p) = path.canonicalize() {
+            self.own_files.push(p);
+        }
+    }
+
+    /// Whether nothing is suppressed.
+    pub fn is_empty(&self) -> bool {
+        self.fingerprints.is_empty()
+            && self.secrets.is_empty()
+            && self.positions.is_empty()
+            && self.own_files.is_empty()
+    }
+
+    /// Whether `f` is known. `root` is the scan root, against which git paths
+    /// are resolved to recognise leakhound's own files.
+    pub fn suppresses(&self, f: &Finding, root: &Path) -> bool {
+        self.fingerprints.contains(&f.fingerprint.to_hex())
+            || self.secrets.contains(&secret_digest(f.secret.expose()))
+            || self.positions.iter().any(|p| p.matches(f))
+            || self.is_own_file(&f.origin, root)
+    }
+
+    fn is_own_file(&self, origin: &Origin, root: &Path) -> bool {
+        if self.own_files.is_empty() {
+            return false;
+        }
+        let on_disk = match origin {
+            Origin::File { path } => path.canonicalize().ok(),
+            Origin::Git { path, .. } => root.canonicalize().ok().map(|r| r.join(path)),
+            Origin::Stdin { .. } => None,
+        };
+        on_disk.is_some_and(|p| self.own_files.contains(&p))
+    }
+
+    /// Drops suppressed findings; returns how many were dropped.
+    pub fn apply(&self, findings: &mut Vec<Finding>, root: &Path) -> usize {
+        let before = findings.len();
+        if !self.is_empty() {
+            findings.retain(|f| !self.suppresses(f, root));
+        }
+        before - findings.len()
+    }
+}
+
+/// The ignore files that apply to a scan rooted at `root`, in the order read.
+pub fn ignore_files_in(root: &Path) -> Vec<PathBuf> {
+    [".leakhoundignore", ".gitleaksignore"]
+        .iter()
+        .map(|name| root.join(name))
+        .filter(|p| p.is_file())
+        .collect()
+}
+
+/// A path as written in ignore entries: `/` separators, no leading `./`.
+fn normalise(path: &str) -> String {
+    path_string(Path::new(path))
+}
