@@ -13,6 +13,8 @@ mod cli;
 mod config;
 // `leakhound dir`: trees, ignore files, .git, binary/size/unreadable skips, symlinks, odd names
 mod dir;
+// coming from gitleaks: a team .gitleaks.toml, Go RE2 patterns, replacing the built-ins
+mod gitleaks_compat;
 // install-hook / uninstall-hook: the git pre-commit hook, with real commits
 mod hooks;
 // `leakhound git`: whole history, every ref, introducing commits, packed/bare/shallow, bad objects
