@@ -1,6 +1,6 @@
 //! Known findings to stay quiet about: ignore files (`.leakhoundignore`,
 //! `.gitleaksignore`), baselines (an earlier JSON report, leakhound's or
-//! gitleaks'), and the config and baseline files themselves. Matching is by
+//! gitleaks', or a detect-secrets baseline), and the config and baseline files themselves. Matching is by
 //! secret fingerprint where the entry carries one, so a known secret that
 //! moves stays known while a new secret on a known line is new; gitleaks'
 //! position entries (`commit:file:rule-id:line`) match by position.
@@ -82,11 +82,20 @@ fn secret_digest(secret: &str) -> [u8; 32] {
     Sha256::digest(secret.as_bytes()).into()
 }
 
+/// detect-secrets' `hashed_secret`: the SHA-1 of the secret, lowercase hex.
+fn sha1_hex(secret: &str) -> String {
+    sha1::Sha1::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Everything that suppresses findings.
 #[derive(Debug, Default)]
 pub struct Suppressions {
     fingerprints: HashSet<String>,
     secrets: HashSet<[u8; 32]>,
+    secret_sha1s: HashSet<String>,
     positions: Vec<PositionEntry>,
     own_files: Vec<PathBuf>,
 }
@@ -120,6 +129,9 @@ impl Suppressions {
                     self.secrets.insert(secret_digest(&s));
                 }
                 report_file::Known::Position(p) => self.positions.push(p),
+                report_file::Known::SecretSha1(h) => {
+                    self.secret_sha1s.insert(h);
+                }
             }
         }
         self.add_own_file(path);
@@ -137,6 +149,7 @@ impl Suppressions {
     pub fn is_empty(&self) -> bool {
         self.fingerprints.is_empty()
             && self.secrets.is_empty()
+            && self.secret_sha1s.is_empty()
             && self.positions.is_empty()
             && self.own_files.is_empty()
     }
@@ -146,6 +159,8 @@ impl Suppressions {
     pub fn suppresses(&self, f: &Finding, root: &Path) -> bool {
         self.fingerprints.contains(&f.fingerprint.to_hex())
             || self.secrets.contains(&secret_digest(f.secret.expose()))
+            || (!self.secret_sha1s.is_empty()
+                && self.secret_sha1s.contains(&sha1_hex(f.secret.expose())))
             || self.positions.iter().any(|p| p.matches(f))
             || self.is_own_file(&f.origin, root)
     }

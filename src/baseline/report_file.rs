@@ -1,6 +1,6 @@
 //! Baselines as files: reading an earlier JSON or JSON Lines report
-//! (leakhound's `fingerprint`, or gitleaks' `RuleID`/`Secret`/`File`...), and
-//! writing leakhound's own baseline, which keeps only what matching needs
+//! (leakhound's `fingerprint`, or gitleaks' `RuleID`/`Secret`/`File`...) or a
+//! detect-secrets `.secrets.baseline`, and writing leakhound's own baseline, which keeps only what matching needs
 //! (no line numbers or dates, so regenerating it does not churn).
 
 use std::{collections::BTreeSet, io, path::Path};
@@ -18,6 +18,8 @@ pub enum Known {
     Secret(String),
     /// A position (gitleaks report with a redacted secret).
     Position(PositionEntry),
+    /// The SHA-1 of a secret, lowercase hex (detect-secrets' `hashed_secret`).
+    SecretSha1(String),
 }
 
 /// Reads every entry of the report at `path`.
@@ -27,6 +29,9 @@ pub fn read(path: &Path) -> Result<Vec<Known>, BaselineError> {
         std::fs::read_to_string(path).map_err(|e| fail(None, format!("cannot read: {e}")))?;
     let entries: Vec<(Option<usize>, Value)> = match serde_json::from_str::<Value>(&text) {
         Ok(Value::Array(all)) => all.into_iter().map(|v| (None, v)).collect(),
+        Ok(Value::Object(doc)) if doc.get("results").is_some_and(Value::is_object) => {
+            return Ok(detect_secrets(&doc["results"]));
+        }
         Ok(Value::Object(one)) => vec![(Some(1), Value::Object(one))],
         Ok(_) => return Err(fail(None, "not a JSON array of findings".into())),
         Err(e) if text.trim_start().starts_with('[') => {
@@ -58,6 +63,21 @@ pub fn read(path: &Path) -> Result<Vec<Known>, BaselineError> {
                 )
             })
         })
+        .collect()
+}
+
+/// detect-secrets' baseline: `results` maps each file to entries whose
+/// `hashed_secret` is the SHA-1 of the secret.
+fn detect_secrets(results: &Value) -> Vec<Known> {
+    let entries = results
+        .as_object()
+        .into_iter()
+        .flat_map(|files| files.values());
+    entries
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(|e| e.get("hashed_secret")?.as_str())
+        .map(|h| Known::SecretSha1(h.to_ascii_lowercase()))
         .collect()
 }
 

@@ -1,16 +1,18 @@
-//! Inline allow comments: `gitleaks:allow` anywhere on the line allows every
-//! rule; `leakhound:allow` does too, unless it is followed by a rule id, in
-//! which case only that rule is allowed. Any comment syntax works.
+//! Inline allow comments: `gitleaks:allow` (and detect-secrets'
+//! `pragma: allowlist secret`) anywhere on the line allows every rule;
+//! `leakhound:allow` does too, unless it is followed by a rule id, in which
+//! case only that rule is allowed. Any comment syntax works.
 
 use memchr::memmem;
 
 const GITLEAKS: &[u8] = b"gitleaks:allow";
 const LEAKHOUND: &[u8] = b"leakhound:allow";
+const DETECT_SECRETS: &[u8] = b"pragma: allowlist secret";
 
 /// Whether `line` carries an allow comment that covers `rule_id`;
 /// `is_rule` tells whether a word after `leakhound:allow` names a rule.
 pub fn inline_allowed(line: &[u8], rule_id: &str, is_rule: impl Fn(&str) -> bool) -> bool {
-    if memmem::find(line, GITLEAKS).is_some() {
+    if memmem::find(line, GITLEAKS).is_some() || memmem::find(line, DETECT_SECRETS).is_some() {
         return true;
     }
     memmem::find_iter(line, LEAKHOUND).any(|at| {
@@ -45,6 +47,7 @@ mod tests {
             "<!-- leakhound:allow --> x",
             "x /* leakhound:allow because it is a fixture */",
             "x -- leakhound:allow",
+            "password = 'x'  # pragma: allowlist secret",
         ] {
             assert!(
                 inline_allowed(line.as_bytes(), "github-pat", known),

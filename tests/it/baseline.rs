@@ -114,6 +114,29 @@ fn gitleaks_reports_are_baselines_by_secret_or_by_position() {
 }
 
 #[test]
+fn a_detect_secrets_baseline_matches_by_the_secrets_sha1() {
+    use sha1::Digest;
+    let t = TestDir::new();
+    let (known, new) = (github_pat(735), github_pat(736));
+    t.write("a.env", format!("A={known}\nB={new}\n"));
+    let hashed: String = sha1::Sha1::digest(known.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    t.write(
+        ".secrets.baseline",
+        format!(
+            r#"{{"version": "1.5.0", "plugins_used": [], "filters_used": [],
+  "results": {{"a.env": [{{"type": "GitHub Token", "filename": "a.env", "hashed_secret": "{hashed}", "is_verified": false, "line_number": 1}}]}},
+  "generated_at": "2026-11-01T00:00:00Z"}}"#
+        ),
+    );
+    let run = json(&t, &["dir", ".", "--baseline", ".secrets.baseline"]);
+    run.expect_code(1);
+    assert_eq!(locations(&run.findings()), [loc("a.env", 2, "github-pat")]);
+}
+
+#[test]
 fn the_baseline_file_itself_is_not_scanned_for_findings() {
     let t = TestDir::new();
     let secret = github_pat(740);

@@ -430,6 +430,7 @@ fn inline_allow_comments_work_in_every_comment_syntax() {
             "g.yaml",
             "token: {} # leakhound:allow because it is a revoked demo key",
         ),
+        ("h.py", "token = \"{}\"  # pragma: allowlist secret"),
     ];
     for (i, (file, line)) in lines.iter().enumerate() {
         t.write(
