@@ -96,6 +96,10 @@ pub fn run(args: Args) -> Result<Outcome> {
         Command::Baseline {
             command: BaselineCommand::Create { paths, git },
         } => {
+            if common.baseline.is_some() {
+                // It would leave the old baseline's findings out of the new one.
+                bail!("baseline create does not take --baseline");
+            }
             let (setup, mut report) = match (git, paths.as_slice()) {
                 (true, [repo]) => scan_history(common, repo, None, false)?,
                 (true, _) => bail!("baseline create --git takes one repository"),

@@ -102,7 +102,7 @@ impl LazyPattern {
 }
 
 fn parse(source: &str) -> Result<Hir, String> {
-    let translated = super::re2::translate(source)?;
+    let translated = super::re2::translate(source).map_err(|e| format!("invalid regex: {e}"))?;
     let source = translated.as_ref();
     let ascii = ParserBuilder::new()
         .unicode(false)

@@ -166,6 +166,7 @@ fn repetition_end(chars: &[char], i: usize) -> Option<usize> {
 /// Translates the class starting at `chars[i] == '['`; returns the index after it.
 fn class(chars: &[char], i: usize, out: &mut String) -> Result<usize, String> {
     let mut j = i + 1;
+    let start = out.len();
     out.push('[');
     if chars.get(j) == Some(&'^') {
         out.push('^');
@@ -174,7 +175,10 @@ fn class(chars: &[char], i: usize, out: &mut String) -> Result<usize, String> {
     let mut first = true;
     loop {
         let Some(&c) = chars.get(j) else {
-            return Err("missing closing ] in a character class".into());
+            // Unterminated: left as written, for the regex parser to report.
+            out.truncate(start);
+            out.extend(&chars[i..]);
+            return Ok(chars.len());
         };
         if c == ']' && !first {
             out.push(']');

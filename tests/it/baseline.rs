@@ -15,6 +15,8 @@ fn a_baselined_secret_that_moves_stays_quiet_and_a_new_one_is_reported() {
     t.write("app.env", format!("TOKEN={old}\n"));
     t.run(&["baseline", "create", "-o", "baseline.json"])
         .expect_code(0);
+    t.run(&["baseline", "create", "--baseline", "baseline.json"])
+        .expect_code(2);
     let baseline = std::fs::read_to_string(t.join("baseline.json")).unwrap();
     assert!(!baseline.contains(&old), "the baseline holds no secret");
     assert!(!baseline.contains("\"line\""), "no line numbers to churn");
