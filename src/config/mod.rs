@@ -131,6 +131,9 @@ pub struct RuleSyntax {
     /// gitleaks: the rule only serves other rules' `required` (not reported).
     #[serde(default)]
     pub skip_report: bool,
+    /// gitleaks composite rules: rules that must also match near a finding.
+    #[serde(default)]
+    pub required: Vec<RequiredSyntax>,
     /// Legacy single allowlist.
     pub allowlist: Option<AllowlistSyntax>,
     /// Allowlists of this rule.
@@ -147,6 +150,19 @@ pub struct RuleSyntax {
     /// Texts the rule must not report.
     #[serde(default, alias = "negative_examples")]
     pub negative_examples: Vec<String>,
+}
+
+/// One `[[rules.required]]` entry: another rule that must match near each
+/// finding of this one for it to be reported.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequiredSyntax {
+    /// The required rule's id.
+    pub id: String,
+    /// At most this many lines apart (start lines).
+    pub within_lines: Option<usize>,
+    /// At most this many columns apart (start columns).
+    pub within_columns: Option<usize>,
 }
 
 /// An allowlist as written (per rule or global).
@@ -367,6 +383,7 @@ fn merge_rule(existing: &mut RuleEntry, new: RuleEntry) {
         old.severity = new_syntax.severity;
     }
     old.tags.extend(new_syntax.tags);
+    old.required.extend(new_syntax.required);
     old.keywords.extend(new_syntax.keywords);
     old.allowlists.extend(
         new_syntax

@@ -4,6 +4,7 @@
 //! I/O, no knowledge of git, files or output formats.
 
 mod allow;
+mod composite;
 mod entropy;
 mod location;
 mod selftest;
@@ -103,6 +104,7 @@ impl<'r> Detector<'r> {
             }
         }
         findings.extend(self.path_findings(&ctx));
+        composite::apply(self.rules, &mut findings);
         drop_shadowed_generic(&mut findings, &allowed);
         mark_secrets(&mut findings);
         findings.sort_by_key(|f| (f.span.start, f.span.end));
@@ -144,13 +146,11 @@ impl<'r> Detector<'r> {
     /// not known yet, in which case they are applied when it is).
     fn rule_applies(&self, rule: &Rule, ctx: &Context<'_>) -> bool {
         let Some(path) = ctx.path else {
-            return !rule.skip_report;
+            return true;
         };
-        !rule.skip_report
-            && rule
-                .path
-                .as_ref()
-                .is_none_or(|p| p.is_match(path.as_bytes()))
+        rule.path
+            .as_ref()
+            .is_none_or(|p| p.is_match(path.as_bytes()))
             && !rule
                 .allowlists
                 .iter()

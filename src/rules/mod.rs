@@ -87,9 +87,22 @@ pub struct Rule {
     pub path: Option<LazyPattern>,
     /// The rule's own allowlists.
     pub allowlists: Vec<Allowlist>,
-    /// gitleaks `skipReport`: never reported.
+    /// gitleaks `skipReport`: never reported, only evidence for `required`.
     pub skip_report: bool,
+    /// Rules that must match near a finding of this one (composite rule).
+    pub required: Vec<Required>,
     regex: Option<LazyPattern>,
+}
+
+/// A rule that must also match, and how near, for a composite rule's finding.
+#[derive(Debug, Clone)]
+pub struct Required {
+    /// The required rule's id.
+    pub id: Arc<str>,
+    /// Start lines at most this far apart.
+    pub within_lines: Option<usize>,
+    /// Start columns at most this far apart.
+    pub within_columns: Option<usize>,
 }
 
 impl Rule {
@@ -147,6 +160,15 @@ impl Rule {
             path,
             allowlists,
             skip_report: s.skip_report,
+            required: s
+                .required
+                .iter()
+                .map(|r| Required {
+                    id: Arc::from(r.id.as_str()),
+                    within_lines: r.within_lines,
+                    within_columns: r.within_columns,
+                })
+                .collect(),
             regex,
         };
         if eager {
@@ -200,6 +222,7 @@ pub struct RuleSet {
     rules: Vec<Rule>,
     prefilter: Prefilter,
     global: Vec<Allowlist>,
+    composite: bool,
 }
 
 impl RuleSet {
@@ -243,11 +266,28 @@ impl RuleSet {
                 Ok(list)
             })
             .collect::<Result<Vec<_>, _>>()?;
+        for (rule, entry) in rules.iter().zip(&config.rules) {
+            if let Some(missing) = rule
+                .required
+                .iter()
+                .find(|req| !rules.iter().any(|r| r.id == req.id))
+            {
+                return Err(ConfigError::Rule {
+                    at: entry.at.clone(),
+                    rule: rule.id.to_string(),
+                    message: format!("requires unknown rule '{}'", missing.id),
+                });
+            }
+        }
+        let composite = rules
+            .iter()
+            .any(|r| r.skip_report || !r.required.is_empty());
         let prefilter = Prefilter::new(rules.iter().map(|r| r.keywords.as_slice()), bulk);
         Ok(RuleSet {
             rules,
             prefilter,
             global,
+            composite,
         })
     }
 
@@ -259,6 +299,11 @@ impl RuleSet {
     /// The rule with this id.
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| &*r.id == id)
+    }
+
+    /// Whether any rule is composite (`required`) or `skipReport`.
+    pub fn has_composite_rules(&self) -> bool {
+        self.composite
     }
 
     /// The keyword prefilter.

@@ -185,3 +185,75 @@ fn use_default_false_with_path_runs_exactly_that_file() {
     let builtin_and_one: usize = run.stdout.lines().count();
     assert!(builtin_and_one > 100, "{run:#?}");
 }
+
+const EXCHANGE_RULES: &str = r#"
+[extend]
+useDefault = false
+
+[[rules]]
+id = "exchange-key-id"
+regex = '''exch_key\s*=\s*"([A-Za-z0-9]{20})"'''
+keywords = ["exch_key"]
+skipReport = true
+
+[[rules]]
+id = "exchange-secret"
+regex = '''exch_secret\s*=\s*"([A-Za-z0-9]{40})"'''
+keywords = ["exch_secret"]
+
+    [[rules.required]]
+    id = "exchange-key-id"
+    withinLines = 2
+"#;
+
+#[test]
+fn composite_rules_report_only_with_their_required_rules_nearby() {
+    let t = TestDir::new();
+    t.write("rules.toml", EXCHANGE_RULES);
+    let (key, secret) = (base62_noise(820, 20), base62_noise(821, 40));
+    let pair = format!("exch_key = \"{key}\"\nexch_secret = \"{secret}\"\n");
+    t.write("near.py", &pair);
+    t.write("alone.py", format!("exch_secret = \"{secret}\"\n"));
+    t.write("key-only.py", format!("exch_key = \"{key}\"\n"));
+    t.write(
+        "far.py",
+        format!("exch_key = \"{key}\"\n\n\n\n\nexch_secret = \"{secret}\"\n"),
+    );
+    let run = t.run(&["dir", ".", "-c", "rules.toml", "--format", "json"]);
+    run.expect_code(1);
+    // The skipReport rule is never reported itself.
+    assert_eq!(
+        locations(&run.findings()),
+        [loc("near.py", 2, "exchange-secret")]
+    );
+
+    // Without bounds, anywhere in the same file will do.
+    t.write("rules.toml", EXCHANGE_RULES.replace("withinLines = 2", ""));
+    let run = t.run(&["dir", ".", "-c", "rules.toml", "--format", "json"]);
+    assert_eq!(
+        locations(&run.findings()),
+        [
+            loc("far.py", 6, "exchange-secret"),
+            loc("near.py", 2, "exchange-secret")
+        ]
+    );
+}
+
+#[test]
+fn a_composite_rule_requiring_an_unknown_rule_is_an_error() {
+    let t = TestDir::new();
+    t.write(
+        "rules.toml",
+        EXCHANGE_RULES.replace(
+            "id = \"exchange-key-id\"\n    withinLines",
+            "id = \"nope\"\n    withinLines",
+        ),
+    );
+    let run = t.run(&["dir", ".", "-c", "rules.toml"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr
+            .contains("'exchange-secret': requires unknown rule 'nope'"),
+        "{run:#?}"
+    );
+}
