@@ -42,6 +42,8 @@ impl Default for DetectOptions {
 pub enum Drop {
     /// The secret is empty.
     Empty,
+    /// The secret fails the checksum its rule requires.
+    Checksum(&'static str),
     /// Entropy at or below the rule's threshold: (entropy, threshold).
     Entropy(f64, f64),
     /// An inline allow comment on the line.
@@ -200,6 +202,9 @@ impl<'r> Detector<'r> {
         let secret_bytes = &data[span.clone()];
         if secret_bytes.is_empty() {
             return Err(Drop::Empty);
+        }
+        if let Some(sum) = rule.checksum.filter(|c| !c.verify(secret_bytes)) {
+            return Err(Drop::Checksum(sum.name()));
         }
         let entropy = shannon(secret_bytes);
         if let Some(min) = rule.entropy {

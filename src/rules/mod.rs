@@ -4,6 +4,7 @@
 //! compile at load so a bad one is reported with its file and rule id.
 
 mod allowlist;
+mod checksum;
 mod pattern;
 mod prefilter;
 
@@ -14,6 +15,7 @@ use serde::Serialize;
 use crate::config::{Config, ConfigError, RuleEntry, SourceLine};
 
 pub use allowlist::{Allowlist, Candidate, RegexTarget};
+pub use checksum::Checksum;
 pub use pattern::{LazyPattern, Pattern};
 pub use prefilter::{Hit, Prefilter};
 
@@ -88,6 +90,8 @@ pub struct Rule {
     pub allowlists: Vec<Allowlist>,
     /// gitleaks `skipReport`: never reported.
     pub skip_report: bool,
+    /// A checksum the secret must carry, if the provider builds one in.
+    pub checksum: Option<Checksum>,
     regex: Option<LazyPattern>,
 }
 
@@ -111,6 +115,18 @@ impl Rule {
                 ))
             })?,
         };
+        let checksum = s
+            .checksum
+            .as_deref()
+            .map(|name| {
+                Checksum::parse(name).ok_or_else(|| {
+                    fail(format!(
+                        "unknown checksum '{name}' (known: {})",
+                        Checksum::NAMES.join(", ")
+                    ))
+                })
+            })
+            .transpose()?;
         // Built-in rules are proven by their self-test and compile on first
         // use; user rules compile now, so a mistake is reported at load.
         let eager = !entry.builtin;
@@ -146,6 +162,7 @@ impl Rule {
             path,
             allowlists,
             skip_report: s.skip_report,
+            checksum,
             regex,
         };
         if eager {
