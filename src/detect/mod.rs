@@ -77,8 +77,9 @@ impl<'r> Detector<'r> {
             return Vec::new();
         }
         let mut findings = Vec::new();
-        // Matches of specific rules that an allow comment or allowlist
-        // dropped: a generic rule must not report the same text instead.
+        // Matches of specific rules that an allow comment, an allowlist or a
+        // failed checksum dropped: a generic rule must not report the same
+        // text instead.
         let mut allowed: Vec<Range<usize>> = Vec::new();
         for (rule_idx, windows) in self.windows(data) {
             let rule = &self.rules.rules()[rule_idx];
@@ -94,9 +95,12 @@ impl<'r> Detector<'r> {
                 for caps in pattern.regex().captures_iter(input) {
                     match self.evaluate(rule, &caps, &ctx) {
                         Ok(f) => findings.push(f),
-                        Err(Drop::InlineAllow | Drop::GlobalAllowlist | Drop::RuleAllowlist)
-                            if !generic =>
-                        {
+                        Err(
+                            Drop::InlineAllow
+                            | Drop::GlobalAllowlist
+                            | Drop::RuleAllowlist
+                            | Drop::Checksum(_),
+                        ) if !generic => {
                             allowed.extend(caps.get_match().map(|m| m.range()));
                         }
                         Err(_) => {}

@@ -5,6 +5,8 @@ mod support;
 
 // the GitHub Action: scripts/github-action.sh in a simulated GitHub environment
 mod action;
+// token checksums: failed CRC32 = not a secret; unknown checksum names
+mod checksum;
 // command line: exit codes, --help, --version, bad flags
 mod cli;
 // configuration: --config, discovery, [extend], allowlists, inline allow comments
