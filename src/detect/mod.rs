@@ -77,10 +77,11 @@ impl<'r> Detector<'r> {
             return Vec::new();
         }
         let mut findings = Vec::new();
-        // Matches of specific rules that an allow comment, an allowlist or a
-        // failed checksum dropped: a generic rule must not report the same
-        // text instead.
+        // Matches of specific rules that an allow comment or allowlist
+        // dropped: a generic rule must not report the same text instead.
         let mut allowed: Vec<Range<usize>> = Vec::new();
+        // Secrets that failed their rule's checksum: not secrets, for any rule.
+        let mut disproved: Vec<Range<usize>> = Vec::new();
         for (rule_idx, windows) in self.windows(data) {
             let rule = &self.rules.rules()[rule_idx];
             if !self.rule_applies(rule, &ctx) {
@@ -95,12 +96,13 @@ impl<'r> Detector<'r> {
                 for caps in pattern.regex().captures_iter(input) {
                     match self.evaluate(rule, &caps, &ctx) {
                         Ok(f) => findings.push(f),
-                        Err(
-                            Drop::InlineAllow
-                            | Drop::GlobalAllowlist
-                            | Drop::RuleAllowlist
-                            | Drop::Checksum(_),
-                        ) if !generic => {
+                        Err(Drop::Checksum(_)) => {
+                            let whole = caps.get_match().map(|m| m.range());
+                            disproved.extend(secret_span(rule, &caps).or(whole));
+                        }
+                        Err(Drop::InlineAllow | Drop::GlobalAllowlist | Drop::RuleAllowlist)
+                            if !generic =>
+                        {
                             allowed.extend(caps.get_match().map(|m| m.range()));
                         }
                         Err(_) => {}
@@ -110,6 +112,7 @@ impl<'r> Detector<'r> {
         }
         findings.extend(self.path_findings(&ctx));
         drop_shadowed_generic(&mut findings, &allowed);
+        findings.retain(|f| !overlaps_any(&f.span, &disproved));
         mark_secrets(&mut findings);
         findings.sort_by_key(|f| (f.span.start, f.span.end));
         findings
@@ -320,6 +323,13 @@ fn is_generic(id: &str) -> bool {
     id.contains("generic")
 }
 
+/// Whether `span` overlaps one of `spans`.
+fn overlaps_any(span: &Range<usize>, spans: &[Range<usize>]) -> bool {
+    spans
+        .iter()
+        .any(|s| s.start < span.end && span.start < s.end)
+}
+
 /// Drops a generic finding whose secret overlaps a specific rule's finding
 /// (the specific rule says more about the same leak) or a specific match
 /// that was allowed (the allow covers the generic rule too).
@@ -330,12 +340,7 @@ fn drop_shadowed_generic(findings: &mut Vec<Finding>, allowed: &[Range<usize>]) 
         .map(|f| f.span.clone())
         .chain(allowed.iter().cloned())
         .collect();
-    findings.retain(|f| {
-        !is_generic(&f.rule_id)
-            || !specific
-                .iter()
-                .any(|s| s.start < f.span.end && f.span.start < s.end)
-    });
+    findings.retain(|f| !is_generic(&f.rule_id) || !overlaps_any(&f.span, &specific));
 }
 
 /// Marks every finding's secret in every finding's excerpts, so no excerpt

@@ -33,6 +33,14 @@ fn github_tokens_with_a_wrong_checksum_are_not_reported() {
         format!("GITHUB_TOKEN={good}\nNPM_TOKEN={npm}\n"),
     );
     t.write("bad.env", format!("GITHUB_TOKEN={}\n", corrupt(&good)));
+    // Not reported by a rule without the checksum either (a Secret manifest).
+    t.write(
+        "bad.yaml",
+        format!(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: ci\nstringData:\n  token: {}\n",
+            corrupt(&good)
+        ),
+    );
     let run = t.run(&["dir", ".", "--format", "json"]);
     run.expect_code(1);
     let found = run.findings();
