@@ -11,6 +11,8 @@ mod checksum;
 mod cli;
 // configuration: --config, discovery, [extend], allowlists, inline allow comments
 mod config;
+// generic rules: test paths skipped, values that are not secrets dropped
+mod generic;
 // `leakhound dir`: trees, ignore files, .git, binary/size/unreadable skips, symlinks, odd names
 mod dir;
 // install-hook / uninstall-hook: the git pre-commit hook, with real commits
