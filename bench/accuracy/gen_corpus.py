@@ -23,6 +23,10 @@ import struct
 import sys
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in the repo
+import families  # noqa: E402  (bench/accuracy/families.py)
+
 B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 HEX = "0123456789abcdef"
 URLSAFE = string.ascii_letters + string.digits + "-_"
@@ -288,6 +292,13 @@ def secret_items():
     add("generic-api-key", 20, ["API_KEY", "SERVICE_API_KEY", "SECRET_KEY", "CLIENT_SECRET", "APP_SECRET",
                                 "SESSION_SECRET", "PAYMENT_GATEWAY_API_KEY", "WEBHOOK_SECRET"],
         lambda: pick(B62, R.randint(24, 40)))
+    # every other rule family; a token with no prefix is only a secret by its
+    # name, so it stays out of formats that separate the name from the value
+    named_only = set(FORMATS) - {"xml", "k8s"}
+    for provider, n, names, gen, context in families.FAMILIES:
+        for _ in range(n):
+            extra = {"formats": named_only} if context else {}
+            s.append(item("secret", provider, R.choice(names), gen(R), **extra))
     return s
 
 
@@ -330,6 +341,34 @@ def decoy_items():
         lambda: b64(R.choice(SENTENCES).encode()))
     add("stripe-publishable", 8, ["STRIPE_PUBLISHABLE_KEY", "NEXT_PUBLIC_STRIPE_KEY"], lambda: "pk_live_" + pick(B62, 99))
     add("empty", 10, secretish, lambda: "")
+
+    def bad_checksum(prefix):
+        token = checksummed(prefix)
+        return token[:-1] + R.choice([c for c in B62 if c != token[-1]])
+    add("bad-checksum", 8, ["GITHUB_TOKEN", "GH_TOKEN"], lambda: bad_checksum(R.choice(["ghp_", "gho_", "ghs_"])))
+    add("bad-checksum", 4, ["NPM_TOKEN"], lambda: bad_checksum("npm_"))
+    code = QUOTED_CODE
+    add("function-call", 16, secretish, lambda: R.choice([
+        'get_secret("{}")', 'vault.read("secret/data/{}")', 'config.get("{}")', 'fetch_credential("{}")',
+        'secrets_manager.get_secret_value(SecretId="{}")', 'keyring.get_password("acme", "{}")']).format(
+        R.choice(SERVICES) + "-" + R.choice(["api-key", "token", "password"])), expr=True, formats=code)
+    add("identifier", 14, secretish, lambda: R.choice([
+        "settings.STRIPE_SECRET_KEY", "self.api_token", "config.auth.clientSecret", "DEFAULT_API_KEY_HEADER",
+        "credentials.password", "app.config.secretKeyBase", "opts.accessToken", "ApiKeyAuth.HEADER_NAME"]),
+        expr=True, formats=code)
+    add("file-path", 14, ["API_TOKEN_FILE", "DB_PASSWORD_FILE", "SIGNING_KEY_PATH", "CLIENT_SECRET_PATH",
+                          "TLS_KEY_FILE", "CREDENTIALS_FILE"],
+        lambda: R.choice(["/run/secrets/{}_password", "/etc/acme/{}/api_token", "/var/lib/{}/keys/signing.pem",
+                          "~/.config/acme/{}-token.json", "./certs/{}-client.key",
+                          "C:\\ProgramData\\Acme\\{}\\secret.key"]).format(R.choice(SERVICES)))
+    add("url-no-credentials", 14, ["TOKEN_URL", "SECRET_STORE_URL", "API_KEY_ENDPOINT", "PASSWORD_RESET_URL",
+                                   "AUTH_TOKEN_ENDPOINT"],
+        lambda: R.choice(["https://auth.acme.internal/oauth/token", "https://vault.acme.internal:8200/v1/secret/data/{}",
+                          "https://api.acme.io/v2/{}/api-keys", "https://accounts.acme.io/password/reset?next=/{}",
+                          "postgres://db.internal:5432/{}"]).format(R.choice(SERVICES)))
+    add("template-ref", 12, secretish, lambda: R.choice([
+        "{{ .Values.apiKey }}", "{{ api_token }}", "%(db_password)s", "#{API_TOKEN}", "<%= ENV['SECRET_KEY'] %>",
+        "${{ secrets.DEPLOY_TOKEN }}", "@@ACCESS_TOKEN@@", "{vault:secret/api#token}"]))
     return d
 
 
@@ -567,7 +606,7 @@ class Corpus:
                 continue
             if it.get("ref"):
                 it["value"] = env_ref(name, fmt)
-            b, s, e = render(fmt, name, it["value"], it.get("ref", False))
+            b, s, e = render(fmt, name, it["value"], it.get("ref", False) or it.get("expr", False))
             if it.get("name2"):
                 b2, _, e2 = render(fmt, it["name2"], it["value2"])
                 b, e = b + b2, len(b) + e2
@@ -632,6 +671,33 @@ def dedicated(c):
         path = c.unique("packages/{svc}/.pypirc")
         c.write(path, ["[distutils]", "index-servers = pypi", "", "[pypi]", "username = __token__",
                        f"password = {tok}"], [(item("secret", "pypi", "", tok), 5, 5)])
+    for provider, template, gen, lines in families.EXCHANGE_CLIENTS:  # exchange clients and config sections
+        for _ in range(2):
+            t, k = gen(R), pick(B62, 32)
+            text = [x.format(k=k, t=t) for x in lines]
+            at = next(i for i, x in enumerate(text) if x.endswith("@@"))
+            text[at] = text[at][:-2]
+            first = next(i for i, x in enumerate(text) if k in x)  # the key and its secret: one credential
+            c.write(c.unique(template), text, [(item("secret", provider, "", t), first, at)])
+    for _ in range(3):  # Kubernetes Secret manifests
+        svc, pw = R.choice(SERVICES), pick(PASSWORD, 20)
+        value = b64(pw.encode()) if R.random() < 0.6 else pw
+        key = "data" if value != pw else "stringData"
+        lines = ["apiVersion: v1", "kind: Secret", "metadata:", f"  name: {svc}-credentials", "type: Opaque",
+                 f"{key}:", f"  username: {b64(svc.encode()) if key == 'data' else svc}",
+                 f"  {R.choice(['password', 'db-password', 'api-token'])}: {value}"]
+        c.write(c.unique("deploy/k8s/{svc}/credentials-secret.yaml"), lines,
+                [(item("secret", "kubernetes-secret", "", value), 7, 7)])
+    for _ in range(2):  # kubeconfig with a user token
+        tok = "eyJhbGciOiJSUzI1NiIsImtpZCI6I" + b64url(rbytes(40)) + ".eyJ" + b64url(rbytes(90)) + "." + b64url(rbytes(64))
+        lines = ["apiVersion: v1", "kind: Config", "clusters:", "- name: prod", "  cluster:",
+                 "    server: https://k8s.acme.internal:6443", "users:", "- name: ci-deployer", "  user:",
+                 f"    token: {tok}", "contexts:", "- name: prod", "  context: {cluster: prod, user: ci-deployer}"]
+        c.write(c.unique("ops/{svc}/kubeconfig-{env}.yaml"), lines, [(item("secret", "kubernetes-kubeconfig", "", tok), 9, 9)])
+    for _ in range(3):  # docker config.json
+        auth = b64(f"{R.choice(PEOPLE)}:{pick(PASSWORD, 18)}".encode())
+        lines = ["{", '  "auths": {', '    "registry.acme.io": {', f'      "auth": "{auth}"', "    }", "  }", "}"]
+        c.write(c.unique("ops/{svc}/docker-config-{env}.json"), lines, [(item("secret", "docker-config", "", auth), 3, 3)])
     # decoy files
     for _ in range(3):
         cert = certificate()

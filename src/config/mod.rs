@@ -1,6 +1,6 @@
 //! Rule configuration as written: the gitleaks v8 TOML schema plus
 //! leakhound's fields (`examples`, `negativeExamples`, `severity`,
-//! `references`), the embedded defaults, discovery and `[extend]` merging.
+//! `references`, `checksum`), the embedded defaults, discovery and `[extend]` merging.
 //! Syntax only: no regex is compiled here.
 
 mod builtin;
@@ -151,6 +151,8 @@ pub struct RuleSyntax {
     /// Texts the rule must not report.
     #[serde(default, alias = "negative_examples")]
     pub negative_examples: Vec<String>,
+    /// leakhound: a checksum the secret must carry (`github-crc32`).
+    pub checksum: Option<String>,
 }
 
 /// One `[[rules.required]]` entry: another rule that must match near each
@@ -389,6 +391,9 @@ fn merge_rule(existing: &mut RuleEntry, new: RuleEntry) {
     }
     if new_syntax.severity.is_some() {
         old.severity = new_syntax.severity;
+    }
+    if new_syntax.checksum.is_some() {
+        old.checksum = new_syntax.checksum;
     }
     old.tags.extend(new_syntax.tags);
     old.required.extend(new_syntax.required);

@@ -43,6 +43,8 @@ impl Default for DetectOptions {
 pub enum Drop {
     /// The secret is empty.
     Empty,
+    /// The secret fails the checksum its rule requires.
+    Checksum(&'static str),
     /// Entropy at or below the rule's threshold: (entropy, threshold).
     Entropy(f64, f64),
     /// An inline allow comment on the line.
@@ -79,6 +81,8 @@ impl<'r> Detector<'r> {
         // Matches of specific rules that an allow comment or allowlist
         // dropped: a generic rule must not report the same text instead.
         let mut allowed: Vec<Range<usize>> = Vec::new();
+        // Secrets that failed their rule's checksum: not secrets, for any rule.
+        let mut disproved: Vec<Range<usize>> = Vec::new();
         for (rule_idx, windows) in self.windows(data) {
             let rule = &self.rules.rules()[rule_idx];
             if !self.rule_applies(rule, &ctx) {
@@ -93,6 +97,10 @@ impl<'r> Detector<'r> {
                 for caps in pattern.regex().captures_iter(input) {
                     match self.evaluate(rule, &caps, &ctx) {
                         Ok(f) => findings.push(f),
+                        Err(Drop::Checksum(_)) => {
+                            let whole = caps.get_match().map(|m| m.range());
+                            disproved.extend(secret_span(rule, &caps).or(whole));
+                        }
                         Err(Drop::InlineAllow | Drop::GlobalAllowlist | Drop::RuleAllowlist)
                             if !generic =>
                         {
@@ -106,6 +114,7 @@ impl<'r> Detector<'r> {
         findings.extend(self.path_findings(&ctx));
         composite::apply(self.rules, &mut findings);
         drop_shadowed_generic(&mut findings, &allowed);
+        findings.retain(|f| !overlaps_any(&f.span, &disproved));
         mark_secrets(&mut findings);
         findings.sort_by_key(|f| (f.span.start, f.span.end));
         findings
@@ -200,6 +209,9 @@ impl<'r> Detector<'r> {
         let secret_bytes = &data[span.clone()];
         if secret_bytes.is_empty() {
             return Err(Drop::Empty);
+        }
+        if let Some(sum) = rule.checksum.filter(|c| !c.verify(secret_bytes)) {
+            return Err(Drop::Checksum(sum.name()));
         }
         let entropy = shannon(secret_bytes);
         if let Some(min) = rule.entropy {
@@ -311,6 +323,13 @@ fn is_generic(id: &str) -> bool {
     id.contains("generic")
 }
 
+/// Whether `span` overlaps one of `spans`.
+fn overlaps_any(span: &Range<usize>, spans: &[Range<usize>]) -> bool {
+    spans
+        .iter()
+        .any(|s| s.start < span.end && span.start < s.end)
+}
+
 /// Drops a generic finding whose secret overlaps a specific rule's finding
 /// (the specific rule says more about the same leak) or a specific match
 /// that was allowed (the allow covers the generic rule too).
@@ -321,12 +340,7 @@ fn drop_shadowed_generic(findings: &mut Vec<Finding>, allowed: &[Range<usize>]) 
         .map(|f| f.span.clone())
         .chain(allowed.iter().cloned())
         .collect();
-    findings.retain(|f| {
-        !is_generic(&f.rule_id)
-            || !specific
-                .iter()
-                .any(|s| s.start < f.span.end && f.span.start < s.end)
-    });
+    findings.retain(|f| !is_generic(&f.rule_id) || !overlaps_any(&f.span, &specific));
 }
 
 /// Marks every finding's secret in every finding's excerpts, so no excerpt

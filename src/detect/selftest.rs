@@ -124,6 +124,7 @@ fn why_missed(detector: &Detector<'_>, rule: &Rule, data: &[u8], origin: &Origin
     match drops.first() {
         None => "the regex does not match".into(),
         Some(Drop::Empty) => "the secret group is empty".into(),
+        Some(Drop::Checksum(name)) => format!("fails its checksum ({name})"),
         Some(Drop::Entropy(e, min)) => format!("entropy {e:.2} <= {min}"),
         Some(Drop::InlineAllow) => "an inline allow comment is on the line".into(),
         Some(Drop::GlobalAllowlist) => "dropped by a global allowlist".into(),

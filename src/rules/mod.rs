@@ -4,6 +4,7 @@
 //! compile at load so a bad one is reported with its file and rule id.
 
 mod allowlist;
+mod checksum;
 mod pattern;
 mod prefilter;
 mod re2;
@@ -15,6 +16,7 @@ use serde::Serialize;
 use crate::config::{Config, ConfigError, RuleEntry, SourceLine};
 
 pub use allowlist::{Allowlist, Candidate, RegexTarget};
+pub use checksum::Checksum;
 pub use pattern::{LazyPattern, Pattern};
 pub use prefilter::{Hit, Prefilter};
 
@@ -91,6 +93,8 @@ pub struct Rule {
     pub skip_report: bool,
     /// Rules that must match near a finding of this one (composite rule).
     pub required: Vec<Required>,
+    /// A checksum the secret must carry, if the provider builds one in.
+    pub checksum: Option<Checksum>,
     regex: Option<LazyPattern>,
 }
 
@@ -125,6 +129,18 @@ impl Rule {
                 ))
             })?,
         };
+        let checksum = s
+            .checksum
+            .as_deref()
+            .map(|name| {
+                Checksum::parse(name).ok_or_else(|| {
+                    fail(format!(
+                        "unknown checksum '{name}' (known: {})",
+                        Checksum::NAMES.join(", ")
+                    ))
+                })
+            })
+            .transpose()?;
         // Built-in rules are proven by their self-test and compile on first
         // use; user rules compile now, so a mistake is reported at load.
         let eager = !entry.builtin;
@@ -169,6 +185,7 @@ impl Rule {
                     within_columns: r.within_columns,
                 })
                 .collect(),
+            checksum,
             regex,
         };
         if eager {

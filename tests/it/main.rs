@@ -7,10 +7,14 @@ mod support;
 mod baseline;
 // the GitHub Action: scripts/github-action.sh in a simulated GitHub environment
 mod action;
+// token checksums: failed CRC32 = not a secret; unknown checksum names
+mod checksum;
 // command line: exit codes, --help, --version, bad flags
 mod cli;
 // configuration: --config, discovery, [extend], allowlists, inline allow comments
 mod config;
+// generic rules: test paths skipped, values that are not secrets dropped
+mod generic;
 // `leakhound dir`: trees, ignore files, .git, binary/size/unreadable skips, symlinks, odd names
 mod dir;
 // coming from gitleaks: a team .gitleaks.toml, Go RE2 patterns, replacing the built-ins

@@ -4,7 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use leakhound::config::{parse, BUILTIN_RULE_FILES};
-use leakhound::{detect::selftest, rules::Pattern, Config, RuleSet};
+use leakhound::{
+    detect::selftest,
+    rules::{Checksum, Pattern},
+    Config, RuleSet,
+};
 use serde_json::Value;
 
 use crate::support::{acme_key, TestDir};
@@ -51,6 +55,7 @@ const RULE_KEYS: &[&str] = &[
     "examples",
     "negativeExamples",
     "negative_examples",
+    "checksum",
 ];
 
 const FILE_KEYS: &[&str] = &[
@@ -164,6 +169,11 @@ fn lint(files: &[(&str, &str)]) -> Vec<String> {
             {
                 bad(format!("reference '{r}' is not an https URL"));
             }
+            if let Some(sum) = rule.checksum.as_deref() {
+                if Checksum::parse(sum).is_none() {
+                    bad(format!("unknown checksum '{sum}'"));
+                }
+            }
             match rule.regex.as_deref().map(Pattern::new) {
                 None => bad("needs a regex".into()),
                 Some(Err(e)) => bad(e),
@@ -171,6 +181,14 @@ fn lint(files: &[(&str, &str)]) -> Vec<String> {
                     let groups = p.group_count() - 1;
                     if rule.secret_group.is_some_and(|g| g > groups) {
                         bad(format!("secretGroup is beyond the {groups} group(s)"));
+                    }
+                    // The self-test then proves the checksum drops it.
+                    let near_miss = rule
+                        .negative_examples
+                        .iter()
+                        .any(|n| p.is_match(n.as_bytes()));
+                    if rule.checksum.is_some() && !near_miss {
+                        bad("a rule with a checksum needs a negative example its regex matches (a wrong checksum)".into());
                     }
                 }
             }
