@@ -252,6 +252,20 @@ impl Config {
         load_file(path, 0, true)
     }
 
+    /// Drops the rules `ids`, and their names from allowlists' `targetRules`;
+    /// an allowlist left with no target goes too (it would apply to every rule).
+    fn disable_rules(&mut self, ids: &[String]) {
+        self.rules.retain(|r| !ids.contains(r.syntax.id.get_ref()));
+        self.allowlists.retain_mut(|a| {
+            let targets = &mut a.syntax.target_rules;
+            if targets.is_empty() {
+                return true;
+            }
+            targets.retain(|id| !ids.contains(id));
+            !targets.is_empty()
+        });
+    }
+
     /// Adds a parsed file's rules and allowlists; same-id rules are merged
     /// the gitleaks way (scalars replaced, lists appended).
     fn absorb(
@@ -342,9 +356,7 @@ fn load_file(path: &Path, depth: usize, builtins: bool) -> Result<Config, Config
         None => Config::builtin()?,
     };
     if let Some(extend) = extend {
-        config
-            .rules
-            .retain(|r| !extend.disabled_rules.contains(r.syntax.id.get_ref()));
+        config.disable_rules(&extend.disabled_rules);
     }
     config.absorb(syntax, &file, &text, false)?;
     config.files.insert(0, path.to_path_buf());
@@ -448,6 +460,19 @@ mod tests {
         assert_eq!(r.regex.as_deref(), Some("a"));
         assert_eq!(r.entropy, Some(2.0));
         assert_eq!(r.keywords, ["a", "b"]);
+    }
+
+    #[test]
+    fn disabled_rules_leave_allowlist_targets() {
+        let t = "[[rules]]\nid='a'\nregex='a'\n[[rules]]\nid='b'\nregex='b'\n\
+                 [[allowlists]]\ntargetRules=['a','b']\npaths=['x']\n\
+                 [[allowlists]]\ntargetRules=['a']\npaths=['y']\n";
+        let mut cfg = Config::default();
+        cfg.absorb(parse("f", t).unwrap(), "f", t, false).unwrap();
+        cfg.disable_rules(&["a".to_string()]);
+        assert_eq!(cfg.rules.len(), 1);
+        assert_eq!(cfg.allowlists.len(), 1);
+        assert_eq!(cfg.allowlists[0].syntax.target_rules, ["b"]);
     }
 
     #[test]
