@@ -312,12 +312,24 @@ fn finish(common: &CommonArgs, setup: &Setup, mut report: Report) -> Result<Outc
 }
 
 /// Writes to `-o FILE` (through a 0600 temporary file renamed into place,
-/// so a failed write never leaves a partial report) or to stdout.
+/// so a failed write never leaves a partial report; straight into FILE when
+/// it is not a regular file, such as `/dev/null` or a pipe) or to stdout.
 fn write_output(
     common: &CommonArgs,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
     match &common.output {
+        Some(path) if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) => {
+            let fail = || format!("{}: cannot write report", path.display());
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(fail)?;
+            let mut out = io::BufWriter::new(file);
+            render(&mut out)
+                .and_then(|()| out.flush())
+                .with_context(fail)
+        }
         Some(path) => {
             let dir = path
                 .parent()

@@ -312,3 +312,38 @@ fn an_unwritable_output_path_is_an_error() {
     assert_eq!(lines.len(), 1, "{run:#?}");
     assert!(lines[0].contains("missing-dir/r.json"), "{run:#?}");
 }
+
+#[test]
+fn a_report_to_a_pipe_or_device_is_written_into_it_not_over_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let t = TestDir::new();
+    t.write("a.env", format!("T={}\n", github_pat(900)));
+    let fifo = t.join("report.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // A second name for the pipe, to unblock the reader if the first is replaced.
+    let spare = t.join("spare.pipe");
+    fs::hard_link(&fifo, &spare).unwrap();
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    t.run(&["dir", "a.env", "--format", "json", "-o", "report.pipe"])
+        .expect_code(1);
+    // Still a pipe: not replaced by a regular file (as /dev/null once was).
+    let still_a_pipe = fs::metadata(&fifo).unwrap().file_type().is_fifo();
+    if !still_a_pipe {
+        drop(fs::OpenOptions::new().write(true).open(&spare));
+    }
+    let text = reader.join().unwrap();
+    assert!(still_a_pipe, "the pipe was replaced by a file");
+    assert_eq!(
+        serde_json::from_str::<Vec<JsonFinding>>(&text)
+            .unwrap()
+            .len(),
+        1
+    );
+}
