@@ -6,8 +6,11 @@
 //!               Config --> RuleSet (compiled once, shared by all threads)
 //! ```
 
+pub mod archive;
 pub mod cli;
 pub mod config;
+pub mod decode;
+pub mod deep;
 pub mod detect;
 pub mod finding;
 pub mod progress;

@@ -13,7 +13,9 @@ use std::{
 
 use anyhow::{Context, Result};
 
+use crate::archive;
 use crate::config::{self, Config};
+use crate::deep::DeepOptions;
 use crate::detect::{selftest, DetectOptions, ExampleFailure};
 use crate::progress::Progress;
 use crate::report::{self, Format, RenderOptions, Report};
@@ -50,6 +52,7 @@ pub fn run(args: Args) -> Result<Outcome> {
                 respect_ignore: !no_ignore,
                 max_file_size: common.max_file_size,
                 threads: common.threads.unwrap_or(0),
+                archives: !common.no_archives,
             };
             let report = scan::run(&rules, detect_options(common), false, |v| source.visit(v))?;
             finish(common, &rules, &report)
@@ -74,7 +77,8 @@ pub fn run(args: Args) -> Result<Outcome> {
                     finish(common, &rules, &report)
                 }
                 None => {
-                    let source = git::History::open(repo, branch.clone(), size)?;
+                    let mut source = git::History::open(repo, branch.clone(), size)?;
+                    source.archives = !common.no_archives;
                     let rules = load_rules(common, &source.root())?;
                     let progress = Progress::new(!common.quiet);
                     let report =
@@ -169,6 +173,14 @@ fn load_config(common: &CommonArgs, root: &Path) -> Result<Config> {
 fn detect_options(common: &CommonArgs) -> DetectOptions {
     DetectOptions {
         inline_allow: !common.no_inline_allow,
+        deep: DeepOptions {
+            max_decode_depth: common.max_decode_depth,
+            archives: (!common.no_archives).then_some(archive::Limits {
+                max_depth: common.max_archive_depth,
+                max_member: common.max_file_size,
+                max_total: archive::MAX_TOTAL,
+            }),
+        },
     }
 }
 

@@ -1,0 +1,170 @@
+//! Base64, base64url and hex runs: one pass over the bytes with a class
+//! table finds each maximal run of the base64 alphabets (plus padding); a
+//! run of hex digits only is hex, one using `-`/`_` is base64url, others
+//! are base64. A run mixing both base64 alphabets is neither.
+
+use super::{Encoding, Run};
+
+/// Shortest base64 run decoded (12 bytes of content).
+pub const MIN_BASE64: usize = 16;
+/// Shortest hex run decoded (16 bytes of content).
+pub const MIN_HEX: usize = 32;
+/// Characters decoded first, to tell noise from content cheaply.
+const PROBE: usize = 12;
+
+const ALNUM: u8 = 1;
+const STD: u8 = 2;
+const URL: u8 = 4;
+const HEX: u8 = 8;
+
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = match c {
+            b'0'..=b'9' | b'a'..=b'f' | b'A'..=b'F' => ALNUM | HEX,
+            b'g'..=b'z' | b'G'..=b'Z' => ALNUM,
+            b'+' | b'/' => STD,
+            b'-' | b'_' => URL,
+            _ => 0,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The decodable base64, base64url and hex runs of `data`. Runs shorter
+/// than [`MIN_BASE64`] are skipped without reading every byte: if the byte
+/// `MIN_BASE64 - 1` ahead is outside the alphabet, no run starts before it.
+pub fn runs(data: &[u8]) -> Vec<Run> {
+    let in_alphabet = |i: usize| CLASS[data[i] as usize] != 0;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + MIN_BASE64 <= data.len() {
+        let probe = i + MIN_BASE64 - 1;
+        if !in_alphabet(probe) {
+            i = probe + 1;
+            continue;
+        }
+        let mut start = probe;
+        while start > i && in_alphabet(start - 1) {
+            start -= 1;
+        }
+        let mut end = probe + 1;
+        while end < data.len() && in_alphabet(end) {
+            end += 1;
+        }
+        let mut padded = end;
+        while padded < data.len() && data[padded] == b'=' && padded - end < 2 {
+            padded += 1;
+        }
+        i = padded;
+        if end - start < MIN_BASE64 {
+            continue;
+        }
+        let text = &data[start..end];
+        let (any, all) = text.iter().fold((0u8, HEX), |(any, all), &c| {
+            let c = CLASS[c as usize];
+            (any | c, all & c)
+        });
+        let hex_run = all == HEX && padded == end && text.len() >= MIN_HEX && text.len() % 2 == 0;
+        let (encoding, decode): (_, fn(&[u8]) -> Option<Vec<u8>>) = if hex_run {
+            (Encoding::Hex, hex)
+        } else if any & STD != 0 && any & URL != 0 {
+            continue;
+        } else if any & URL != 0 {
+            (Encoding::Base64Url, base64)
+        } else {
+            (Encoding::Base64, base64)
+        };
+        // Most runs are identifiers and paths, whose "decoding" is noise:
+        // look at the first bytes before decoding the whole run.
+        let head = decode(&text[..PROBE]).unwrap_or_default();
+        if !super::may_be_worth_decoding(&head) {
+            continue;
+        }
+        if let Some(bytes) = decode(text) {
+            out.push(Run {
+                encoding,
+                span: start..padded,
+                bytes,
+                offsets: None,
+            });
+        }
+    }
+    out
+}
+
+fn sextet(c: u8) -> u8 {
+    match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' | b'-' => 62,
+        _ => 63,
+    }
+}
+
+/// Decodes unpadded base64 (either alphabet); a dangling sixth bit group
+/// is dropped. `None` if nothing is left.
+fn base64(text: &[u8]) -> Option<Vec<u8>> {
+    let usable = text.len() - usize::from(text.len() % 4 == 1);
+    let mut out = Vec::with_capacity(usable * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &c in &text[..usable] {
+        acc = (acc << 6) | u32::from(sextet(c));
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn hex(text: &[u8]) -> Option<Vec<u8>> {
+    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    text.chunks_exact(2)
+        .map(|p| Some(digit(p[0])? << 4 | digit(p[1])?))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(data: &[u8]) -> Run {
+        let found = runs(data);
+        assert_eq!(found.len(), 1, "{found:?}");
+        found.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn base64_with_and_without_padding() {
+        let r = one(b"x = \"dXNlcjpodW50ZXIyaHVudGVyMg==\";");
+        assert_eq!(r.encoding, Encoding::Base64);
+        assert_eq!(r.bytes, b"user:hunter2hunter2");
+        assert_eq!(r.span, 5..33);
+        assert_eq!(one(b"dXNlcjpodW50ZXIyaHVudGVyMg").bytes, b"user:hunter2hunter2");
+    }
+
+    #[test]
+    fn base64url_and_hex() {
+        let r = one(b"t=PD94bWwgdmVyc2lvbj0iMS4wIj8-PGE-");
+        assert_eq!(r.encoding, Encoding::Base64Url);
+        assert_eq!(r.bytes, b"<?xml version=\"1.0\"?><a>");
+        let r = one(b"k: 757365723a68756e746572326875");
+        assert_eq!(r.encoding, Encoding::Base64);
+        let r = one(b"k: 757365723a68756e7465723268756e74");
+        assert_eq!(r.encoding, Encoding::Hex);
+        assert_eq!(r.bytes, b"user:hunter2hunt");
+    }
+
+    #[test]
+    fn short_and_mixed_runs_are_not_runs() {
+        assert!(runs(b"abc def ghi").is_empty());
+        assert!(runs(b"a-b_c/d+e-f_g/h+i-j_k").is_empty());
+    }
+}
