@@ -55,9 +55,15 @@ pub fn kind(data: &[u8]) -> Option<Kind> {
 /// Whether `head` starts with the magic bytes of a compressed format (a tar
 /// is told by bytes further in, so it is not named here).
 pub fn has_magic(head: &[u8]) -> bool {
-    [&b"PK\x03\x04"[..], b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00"]
-        .iter()
-        .any(|m| head.starts_with(&m[..m.len().min(head.len())]) && head.len() >= 2)
+    [
+        &b"PK\x03\x04"[..],
+        b"PK\x05\x06",
+        b"\x1f\x8b",
+        b"BZh",
+        b"\xfd7zXZ\x00",
+    ]
+    .iter()
+    .any(|m| head.starts_with(&m[..m.len().min(head.len())]) && head.len() >= 2)
 }
 
 /// Limits on opening archives.
@@ -95,8 +101,18 @@ pub fn members(
     match kind {
         Kind::Zip => zip_members(data, max_member, budget, visit),
         Kind::Tar => tar_members(data, max_member, budget, visit),
-        Kind::Gzip => stream(flate2::read::MultiGzDecoder::new(data), max_member, budget, visit),
-        Kind::Bzip2 => stream(bzip2::read::MultiBzDecoder::new(data), max_member, budget, visit),
+        Kind::Gzip => stream(
+            flate2::read::MultiGzDecoder::new(data),
+            max_member,
+            budget,
+            visit,
+        ),
+        Kind::Bzip2 => stream(
+            bzip2::read::MultiBzDecoder::new(data),
+            max_member,
+            budget,
+            visit,
+        ),
         Kind::Xz => {
             let cap = max_member.min(budget.get());
             let mut out = Capped {
@@ -254,10 +270,19 @@ mod tests {
         w.finish().unwrap()
     }
 
-    fn collect(data: &[u8], max: u64, total: u64) -> (Vec<(Option<String>, Result<Vec<u8>, String>)>, Result<(), String>) {
+    fn collect(
+        data: &[u8],
+        max: u64,
+        total: u64,
+    ) -> (
+        Vec<(Option<String>, Result<Vec<u8>, String>)>,
+        Result<(), String>,
+    ) {
         let budget = Cell::new(total);
         let mut out = Vec::new();
-        let r = members(data, kind(data).unwrap(), max, &budget, &mut |m| out.push((m.name, m.content)));
+        let r = members(data, kind(data).unwrap(), max, &budget, &mut |m| {
+            out.push((m.name, m.content))
+        });
         (out, r)
     }
 
@@ -282,7 +307,11 @@ mod tests {
         let big = gzip(&vec![0u8; 1 << 20]);
         let (out, r) = collect(&big, 1000, 1 << 30);
         assert!(r.is_ok());
-        assert!(out[0].1.as_ref().unwrap_err().contains("expands past 1000 bytes"));
+        assert!(out[0]
+            .1
+            .as_ref()
+            .unwrap_err()
+            .contains("expands past 1000 bytes"));
         let (_, r) = collect(&big, 1 << 30, 4096);
         assert!(r.unwrap_err().contains("expands past 4096 bytes"));
     }

@@ -134,7 +134,10 @@ impl<'d> Deep<'d> {
         if depth.archive == 0 {
             state.skip(
                 origin,
-                format!("archive nested deeper than {}, not opened", limits.max_depth),
+                format!(
+                    "archive nested deeper than {}, not opened",
+                    limits.max_depth
+                ),
             );
             return Vec::new();
         }
@@ -223,7 +226,12 @@ impl<'d> Deep<'d> {
         });
         let mut seen = Vec::new();
         hidden.retain(|h| {
-            let key = (h.rule_id.clone(), h.fingerprint, h.span.clone(), h.origin.clone());
+            let key = (
+                h.rule_id.clone(),
+                h.fingerprint,
+                h.span.clone(),
+                h.origin.clone(),
+            );
             !seen.contains(&key) && {
                 seen.push(key);
                 true

@@ -45,7 +45,10 @@ pub fn run(
             skips: mut s,
         } = deep.scan(blob.data, &blob.origin);
         if !s.is_empty() {
-            skips.lock().unwrap_or_else(|e| e.into_inner()).append(&mut s);
+            skips
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .append(&mut s);
         }
         if let Some(added) = blob.added {
             f.retain(|f| on_added_line(f, added));
@@ -100,7 +103,10 @@ pub fn run_history(
                 skips: mut s,
             } = deep.scan(blob.data, &blob.origin);
             if !s.is_empty() {
-                skips.lock().unwrap_or_else(|e| e.into_inner()).append(&mut s);
+                skips
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .append(&mut s);
             }
             let done = scanned.fetch_add(1, Ordering::Relaxed);
             let total = bytes.fetch_add(blob.data.len() as u64, Ordering::Relaxed);

@@ -147,7 +147,10 @@ mod tests {
         assert_eq!(r.encoding, Encoding::Base64);
         assert_eq!(r.bytes, b"user:hunter2hunter2");
         assert_eq!(r.span, 5..33);
-        assert_eq!(one(b"dXNlcjpodW50ZXIyaHVudGVyMg").bytes, b"user:hunter2hunter2");
+        assert_eq!(
+            one(b"dXNlcjpodW50ZXIyaHVudGVyMg").bytes,
+            b"user:hunter2hunter2"
+        );
     }
 
     #[test]

@@ -119,7 +119,12 @@ fn group(data: &[u8], open: usize) -> Option<Run> {
 /// Decodes one literal opening at `open` into `bytes` (with each byte's
 /// source offset); the offset after its closing quote, or `None` if the
 /// line ends first.
-fn literal(data: &[u8], open: usize, bytes: &mut Vec<u8>, offsets: &mut Vec<usize>) -> Option<usize> {
+fn literal(
+    data: &[u8],
+    open: usize,
+    bytes: &mut Vec<u8>,
+    offsets: &mut Vec<usize>,
+) -> Option<usize> {
     let mut j = open + 1;
     loop {
         let c = *data.get(j)?;

@@ -127,7 +127,10 @@ mod tests {
         let data = b"xx key: aGVsbG8sIHdvcmxkIGhlbGxvIQ== yy";
         let found = runs(data, 3..data.len());
         assert_eq!(found.len(), 1);
-        assert_eq!(&data[found[0].span.clone()], b"aGVsbG8sIHdvcmxkIGhlbGxvIQ==");
+        assert_eq!(
+            &data[found[0].span.clone()],
+            b"aGVsbG8sIHdvcmxkIGhlbGxvIQ=="
+        );
         assert_eq!(found[0].bytes, b"hello, world hello!");
     }
 }
