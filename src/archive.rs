@@ -270,14 +270,12 @@ mod tests {
         w.finish().unwrap()
     }
 
-    fn collect(
-        data: &[u8],
-        max: u64,
-        total: u64,
-    ) -> (
+    type Collected = (
         Vec<(Option<String>, Result<Vec<u8>, String>)>,
         Result<(), String>,
-    ) {
+    );
+
+    fn collect(data: &[u8], max: u64, total: u64) -> Collected {
         let budget = Cell::new(total);
         let mut out = Vec::new();
         let r = members(data, kind(data).unwrap(), max, &budget, &mut |m| {

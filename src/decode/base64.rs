@@ -69,29 +69,34 @@ pub fn runs(data: &[u8]) -> Vec<Run> {
             (any | c, all & c)
         });
         let hex_run = all == HEX && padded == end && text.len() >= MIN_HEX && text.len() % 2 == 0;
-        let (encoding, decode): (_, fn(&[u8]) -> Option<Vec<u8>>) = if hex_run {
-            (Encoding::Hex, hex)
+        let encoding = if hex_run {
+            Encoding::Hex
         } else if any & STD != 0 && any & URL != 0 {
             continue;
         } else if any & URL != 0 {
-            (Encoding::Base64Url, base64)
+            Encoding::Base64Url
         } else {
-            (Encoding::Base64, base64)
+            Encoding::Base64
         };
         // Most runs are identifiers and paths, whose "decoding" is noise:
         // look at the first bytes before decoding the whole run.
-        let head = decode(&text[..PROBE]).unwrap_or_default();
-        if !super::may_be_worth_decoding(&head) {
+        let mut head = [0u8; PROBE];
+        let mut n = 0;
+        decode(encoding, &text[..PROBE], |b| {
+            head[n] = b;
+            n += 1;
+        });
+        if !super::may_be_worth_decoding(&head[..n]) {
             continue;
         }
-        if let Some(bytes) = decode(text) {
-            out.push(Run {
-                encoding,
-                span: start..padded,
-                bytes,
-                offsets: None,
-            });
-        }
+        let mut bytes = Vec::with_capacity(text.len());
+        decode(encoding, text, |b| bytes.push(b));
+        out.push(Run {
+            encoding,
+            span: start..padded,
+            bytes,
+            offsets: None,
+        });
     }
     out
 }
@@ -106,29 +111,33 @@ fn sextet(c: u8) -> u8 {
     }
 }
 
-/// Decodes unpadded base64 (either alphabet); a dangling sixth bit group
-/// is dropped. `None` if nothing is left.
-fn base64(text: &[u8]) -> Option<Vec<u8>> {
-    let usable = text.len() - usize::from(text.len() % 4 == 1);
-    let mut out = Vec::with_capacity(usable * 3 / 4);
+fn hex_digit(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => c - b'0',
+        b'a'..=b'f' => c - b'a' + 10,
+        _ => c - b'A' + 10,
+    }
+}
+
+/// Decodes `text` (all in the alphabet of `encoding`) byte by byte into
+/// `push`. Base64 is read unpadded; a dangling sixth bit group is dropped.
+fn decode(encoding: Encoding, text: &[u8], mut push: impl FnMut(u8)) {
+    if encoding == Encoding::Hex {
+        for p in text.chunks_exact(2) {
+            push(hex_digit(p[0]) << 4 | hex_digit(p[1]));
+        }
+        return;
+    }
     let (mut acc, mut bits) = (0u32, 0u32);
-    for &c in &text[..usable] {
+    for &c in text {
         acc = (acc << 6) | u32::from(sextet(c));
         bits += 6;
         if bits >= 8 {
             bits -= 8;
-            out.push((acc >> bits) as u8);
+            push((acc >> bits) as u8);
             acc &= (1 << bits) - 1;
         }
     }
-    (!out.is_empty()).then_some(out)
-}
-
-fn hex(text: &[u8]) -> Option<Vec<u8>> {
-    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    text.chunks_exact(2)
-        .map(|p| Some(digit(p[0])? << 4 | digit(p[1])?))
-        .collect()
 }
 
 #[cfg(test)]
