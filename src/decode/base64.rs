@@ -167,8 +167,8 @@ mod tests {
         let r = one(b"t=PD94bWwgdmVyc2lvbj0iMS4wIj8-PGE-");
         assert_eq!(r.encoding, Encoding::Base64Url);
         assert_eq!(r.bytes, b"<?xml version=\"1.0\"?><a>");
-        let r = one(b"k: 757365723a68756e746572326875");
-        assert_eq!(r.encoding, Encoding::Base64);
+        // Too short for hex; as base64 it decodes to noise.
+        assert!(runs(b"k: 757365723a68756e746572326875").is_empty());
         let r = one(b"k: 757365723a68756e7465723268756e74");
         assert_eq!(r.encoding, Encoding::Hex);
         assert_eq!(r.bytes, b"user:hunter2hunt");
