@@ -40,16 +40,7 @@ pub fn run(
     let found: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
     let skips: Mutex<Vec<Skip>> = Mutex::new(Vec::new());
     let visitor = |blob: Blob<'_>| {
-        let Scanned {
-            findings: mut f,
-            skips: mut s,
-        } = deep.scan(blob.data, &blob.origin);
-        if !s.is_empty() {
-            skips
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .append(&mut s);
-        }
+        let mut f = scan_blob(&deep, blob.data, &blob.origin, &skips);
         if let Some(added) = blob.added {
             f.retain(|f| on_added_line(f, added));
         }
@@ -98,16 +89,7 @@ pub fn run_history(
     let (scanned, bytes, found_count) = (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));
     let visited = history.visit(
         &|blob: Blob<'_>| {
-            let Scanned {
-                findings: found,
-                skips: mut s,
-            } = deep.scan(blob.data, &blob.origin);
-            if !s.is_empty() {
-                skips
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .append(&mut s);
-            }
+            let found = scan_blob(&deep, blob.data, &blob.origin, &skips);
             let done = scanned.fetch_add(1, Ordering::Relaxed);
             let total = bytes.fetch_add(blob.data.len() as u64, Ordering::Relaxed);
             let hits = found_count.fetch_add(found.len() as u64, Ordering::Relaxed);
@@ -177,6 +159,26 @@ pub fn run_history(
         findings.extend(found);
     }
     Ok(Report::new(findings, stats, started.elapsed()))
+}
+
+/// Scans one blob with `deep`, adding what it could not open to `skips`.
+fn scan_blob(
+    deep: &Deep<'_>,
+    data: &[u8],
+    origin: &Origin,
+    skips: &Mutex<Vec<Skip>>,
+) -> Vec<Finding> {
+    let Scanned {
+        findings,
+        skips: mut not_opened,
+    } = deep.scan(data, origin);
+    if !not_opened.is_empty() {
+        skips
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .append(&mut not_opened);
+    }
+    findings
 }
 
 /// Whether any line of a finding is one a diff added.

@@ -36,7 +36,6 @@ pub fn runs(data: &[u8]) -> Vec<Run> {
         let line_start = memrchr(b'\n', &data[..i]).map_or(0, |p| p + 1);
         let Some(open) = open_quote(data, line_start.max(outside), i) else {
             pos = i + 2;
-            outside = pos;
             continue;
         };
         match group(data, open) {
