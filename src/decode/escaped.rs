@@ -33,9 +33,12 @@ pub fn runs(data: &[u8]) -> Vec<Run> {
             pos = i + 2;
             continue;
         }
-        let line_start = memrchr(b'\n', &data[..i]).map_or(0, |p| p + 1);
-        let Some(open) = open_quote(data, line_start.max(outside), i) else {
+        // Read the line from its start, or from the last place known to be
+        // outside a literal: each byte is read a bounded number of times.
+        let from = memrchr(b'\n', &data[outside..i]).map_or(outside, |p| outside + p + 1);
+        let Some(open) = open_quote(data, from, i) else {
             pos = i + 2;
+            outside = pos;
             continue;
         };
         match group(data, open) {
@@ -57,7 +60,7 @@ pub fn runs(data: &[u8]) -> Vec<Run> {
 
 /// The opening quote of the string literal that holds offset `at`, reading
 /// the line from `from` (outside any literal); `None` if `at` is outside
-/// literals or is itself an escaped character.
+/// literals.
 fn open_quote(data: &[u8], from: usize, at: usize) -> Option<usize> {
     let mut open = None;
     let mut j = from;
@@ -69,11 +72,7 @@ fn open_quote(data: &[u8], from: usize, at: usize) -> Option<usize> {
         }
         j += 1;
     }
-    if j == at {
-        open
-    } else {
-        None
-    }
+    open
 }
 
 /// Decodes the literal opening at `open` and the literals that follow it
@@ -202,6 +201,15 @@ mod tests {
             found[0].bytes,
             br#"{"type": "service_account", "key": "x\ny"}"#
         );
+    }
+
+    #[test]
+    fn escapes_outside_strings_on_one_long_line_are_read_once() {
+        // Quadratic reading would take minutes here.
+        let data = format!("[{}]", "\\n\\/".repeat(500_000));
+        assert!(runs(data.as_bytes()).is_empty());
+        let data = format!("{{\"a\": \"{}\"}}", "x\\\\n".repeat(100_000));
+        assert_eq!(runs(data.as_bytes()).len(), 1);
     }
 
     #[test]
