@@ -206,22 +206,20 @@ impl<'d> Deep<'d> {
         // Where the plain scan and a decoding found the same rule at the
         // same place, one finding stays: the plain one if the secrets are
         // the same, else the decoded one (its secret is the real one, the
-        // plain one's is the encoded text).
-        let same_place = |f: &Finding, h: &Finding| {
-            f.rule_id == h.rule_id && f.origin == h.origin && overlaps(&f.span, &h.span)
-        };
+        // plain one's is the encoded text). A generic plain finding gives
+        // way to a specific decoded one, as within one scan.
+        let same_place =
+            |f: &Finding, h: &Finding| f.origin == h.origin && overlaps(&f.span, &h.span);
         hidden.retain(|h| {
-            !found
-                .iter()
-                .any(|f| same_place(f, h) && f.fingerprint == h.fingerprint)
+            !found.iter().any(|f| {
+                same_place(f, h) && f.rule_id == h.rule_id && f.fingerprint == h.fingerprint
+            })
         });
         found.retain(|f| {
             !hidden.iter().any(|h| {
                 same_place(f, h)
-                    || (is_generic(&f.rule_id)
-                        && !is_generic(&h.rule_id)
-                        && f.origin == h.origin
-                        && overlaps(&f.span, &h.span))
+                    && (f.rule_id == h.rule_id
+                        || (is_generic(&f.rule_id) && !is_generic(&h.rule_id)))
             })
         });
         let mut seen = Vec::new();

@@ -5,6 +5,10 @@
 //!                               ^
 //!               Config --> RuleSet (compiled once, shared by all threads)
 //! ```
+//!
+//! `scan::run` hands each blob to [`deep::Deep`], which runs the detector on
+//! it, on the decoded text of its encoded runs ([`decode`]) and on the
+//! members of archives ([`archive`]).
 
 pub mod archive;
 pub mod cli;

@@ -3,6 +3,8 @@
 //! run of hex digits only is hex, one using `-`/`_` is base64url, others
 //! are base64. A run mixing both base64 alphabets is neither.
 
+use std::ops::Range;
+
 use super::{Encoding, Run};
 
 /// Shortest base64 run decoded (12 bytes of content).
@@ -34,71 +36,65 @@ const CLASS: [u8; 256] = {
     t
 };
 
-/// The decodable base64, base64url and hex runs of `data`. Runs shorter
-/// than [`MIN_BASE64`] are skipped without reading every byte: if the byte
-/// `MIN_BASE64 - 1` ahead is outside the alphabet, no run starts before it.
+/// The decodable base64, base64url and hex runs of `data`: one pass that
+/// counts the length of the current run without branching on each byte.
 pub fn runs(data: &[u8]) -> Vec<Run> {
-    let in_alphabet = |i: usize| CLASS[data[i] as usize] != 0;
     let mut out = Vec::new();
-    let mut i = 0;
-    while i + MIN_BASE64 <= data.len() {
-        let probe = i + MIN_BASE64 - 1;
-        if !in_alphabet(probe) {
-            i = probe + 1;
-            continue;
+    let mut len = 0usize;
+    for (i, &c) in data.iter().enumerate() {
+        let inside = usize::from(CLASS[c as usize] != 0);
+        if len >= MIN_BASE64 && inside == 0 {
+            out.extend(decode_run(data, i - len..i));
         }
-        let mut start = probe;
-        while start > i && in_alphabet(start - 1) {
-            start -= 1;
-        }
-        let mut end = probe + 1;
-        while end < data.len() && in_alphabet(end) {
-            end += 1;
-        }
-        let mut padded = end;
-        while padded < data.len() && data[padded] == b'=' && padded - end < 2 {
-            padded += 1;
-        }
-        i = padded;
-        if end - start < MIN_BASE64 {
-            continue;
-        }
-        let text = &data[start..end];
-        let (any, all) = text.iter().fold((0u8, HEX), |(any, all), &c| {
-            let c = CLASS[c as usize];
-            (any | c, all & c)
-        });
-        let hex_run = all == HEX && padded == end && text.len() >= MIN_HEX && text.len() % 2 == 0;
-        let encoding = if hex_run {
-            Encoding::Hex
-        } else if any & STD != 0 && any & URL != 0 {
-            continue;
-        } else if any & URL != 0 {
-            Encoding::Base64Url
-        } else {
-            Encoding::Base64
-        };
-        // Most runs are identifiers and paths, whose "decoding" is noise:
-        // look at the first bytes before decoding the whole run.
-        let mut head = [0u8; PROBE];
-        let mut n = 0;
-        decode(encoding, &text[..PROBE], |b| {
-            head[n] = b;
-            n += 1;
-        });
-        if !super::may_be_worth_decoding(&head[..n]) {
-            continue;
-        }
-        let mut bytes = Vec::with_capacity(text.len());
-        decode(encoding, text, |b| bytes.push(b));
-        out.push(Run {
-            encoding,
-            span: start..padded,
-            bytes,
-            offsets: None,
-        });
+        len = (len + 1) * inside;
+    }
+    if len >= MIN_BASE64 {
+        out.extend(decode_run(data, data.len() - len..data.len()));
     }
     out
+}
+
+/// The run whose characters are `data[core]` (and the padding after them),
+/// decoded; `None` if it is not one or decodes to noise.
+fn decode_run(data: &[u8], core: Range<usize>) -> Option<Run> {
+    let mut padded = core.end;
+    while padded < data.len() && data[padded] == b'=' && padded - core.end < 2 {
+        padded += 1;
+    }
+    let text = &data[core.clone()];
+    let (any, all) = text.iter().fold((0u8, HEX), |(any, all), &c| {
+        let c = CLASS[c as usize];
+        (any | c, all & c)
+    });
+    let hex_run = all == HEX && padded == core.end && text.len() >= MIN_HEX && text.len() % 2 == 0;
+    let encoding = if hex_run {
+        Encoding::Hex
+    } else if any & STD != 0 && any & URL != 0 {
+        return None;
+    } else if any & URL != 0 {
+        Encoding::Base64Url
+    } else {
+        Encoding::Base64
+    };
+    // Most runs are identifiers and paths, whose "decoding" is noise:
+    // look at the first bytes before decoding the whole run.
+    let mut head = [0u8; PROBE];
+    let mut n = 0;
+    decode(encoding, &text[..PROBE], |b| {
+        head[n] = b;
+        n += 1;
+    });
+    if !super::may_be_worth_decoding(&head[..n]) {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(text.len());
+    decode(encoding, text, |b| bytes.push(b));
+    Some(Run {
+        encoding,
+        span: core.start..padded,
+        bytes,
+        offsets: None,
+    })
 }
 
 fn sextet(c: u8) -> u8 {
