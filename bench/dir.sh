@@ -18,6 +18,10 @@ measure floor none - \
   bash -c 'find "$1" -type f -print0 | xargs -0 cat >/dev/null' floor "$corpus"
 measure leakhound leakhound "$out/leakhound.json" \
   "$leakhound" dir "$corpus" --format json -o "$out/leakhound.json"
+# Decoding and archives off: what they cost.
+measure leakhound-plain leakhound "$out/leakhound-plain.json" \
+  "$leakhound" dir "$corpus" --format json -o "$out/leakhound-plain.json" \
+  --max-decode-depth 0 --no-archives
 measure gitleaks gitleaks "$out/gitleaks.json" \
   "$gitleaks" dir "$corpus" -f json -r "$out/gitleaks.json" --no-banner
 measure betterleaks betterleaks "$out/betterleaks.json" \

@@ -6,9 +6,13 @@ list every finding that only one of them reports.
     python3 bench/gitleaks_config.py GITLEAKS_TOML DIR [DIR...]
 
 GITLEAKS_TOML is gitleaks' published config/gitleaks.toml (not shipped here:
-take it from a gitleaks checkout). Findings are compared by (path, line,
-rule id, secret). Tools: LEAKHOUND (default target/release/leakhound) and
-PEERS_BIN (default target/peers/bin, from install-peers.sh).
+take it from a gitleaks checkout). Tools: LEAKHOUND (default
+target/release/leakhound) and PEERS_BIN (default target/peers/bin, from
+install-peers.sh).
+
+Findings are matched by (path, line, rule id); where both report a place but
+with different secret text (leakhound reports a secret found in an escaped
+JSON string or in base64 decoded, gitleaks as written), the count is printed.
 """
 
 import collections
@@ -34,6 +38,14 @@ def gitleaks(config, corpus, out):
             (x["File"].removeprefix("./"), x["StartLine"], x["RuleID"], x["Secret"]) for x in json.load(f))
 
 
+def places(found):
+    """The findings as (path, line, rule) -> secrets."""
+    out = collections.defaultdict(collections.Counter)
+    for (path, line, rule, secret), n in found.items():
+        out[(path, line, rule)][secret] += n
+    return out
+
+
 def leakhound(config, corpus, out):
     exact = os.path.join(out, "exact.toml")
     with open(exact, "w") as f:
@@ -54,13 +66,14 @@ def main():
     for corpus in sys.argv[2:]:
         with tempfile.TemporaryDirectory() as out:
             g, l = gitleaks(config, corpus, out), leakhound(config, corpus, out)
-        both = sum((g & l).values())
-        print(f"{corpus}: gitleaks {sum(g.values())}, leakhound {sum(l.values())}, both {both}")
-        for name, only in (("gitleaks", g - l), ("leakhound", l - g)):
-            for (path, line, rule, secret), n in sorted(only.items()):
-                shown = secret[:4] + "..." if len(secret) > 8 else "***"
-                print(f"  only {name}: {path}:{line} {rule} {shown}" + (f" x{n}" if n > 1 else ""))
-
+        gp, lp = places(g), places(l)
+        both = [k for k in gp if k in lp]
+        text = sum(1 for k in both if gp[k] != lp[k])
+        print(f"{corpus}: gitleaks {len(gp)}, leakhound {len(lp)} places (path, line, rule); "
+              f"both {len(both)}, of which {text} with a different secret text")
+        for name, mine, theirs in (("gitleaks", gp, lp), ("leakhound", lp, gp)):
+            for (path, line, rule) in sorted(k for k in mine if k not in theirs):
+                print(f"  only {name}: {path}:{line} {rule}")
 
 if __name__ == "__main__":
     main()

@@ -268,6 +268,9 @@ pub struct Finding {
     pub fingerprint: Fingerprint,
     /// Where it was found.
     pub origin: Origin,
+    /// The decodings that revealed the secret, outermost first (`base64`,
+    /// `hex`, ...); empty when it is written as is.
+    pub decoded: Vec<&'static str>,
 }
 
 impl Finding {

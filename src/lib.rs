@@ -5,10 +5,17 @@
 //!                               ^
 //!               Config --> RuleSet (compiled once, shared by all threads)
 //! ```
+//!
+//! `scan::run` hands each blob to [`deep::Deep`], which runs the detector on
+//! it, on the decoded text of its encoded runs ([`decode`]) and on the
+//! members of archives ([`archive`]).
 
 pub mod baseline;
+pub mod archive;
 pub mod cli;
 pub mod config;
+pub mod decode;
+pub mod deep;
 pub mod detect;
 pub mod finding;
 pub mod progress;

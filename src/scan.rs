@@ -16,6 +16,7 @@ use std::{
 
 use git2::Oid;
 
+use crate::deep::{Deep, Scanned};
 use crate::detect::{DetectOptions, Detector};
 use crate::finding::{Finding, Fingerprint, Origin};
 use crate::progress::Progress;
@@ -35,15 +36,18 @@ pub fn run(
 ) -> Result<Report, SourceError> {
     let started = Instant::now();
     let detector = Detector::new(rules, opts);
+    let deep = Deep::new(&detector, opts.deep);
     let found: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
+    let skips: Mutex<Vec<Skip>> = Mutex::new(Vec::new());
     let visitor = |blob: Blob<'_>| {
-        let mut f = detector.scan(blob.data, &blob.origin);
+        let mut f = scan_blob(&deep, blob.data, &blob.origin, &skips);
         if let Some(added) = blob.added {
             f.retain(|f| on_added_line(f, added));
         }
         if let (false, Some(before)) = (f.is_empty(), blob.before) {
-            let old: HashSet<Fingerprint> = detector
+            let old: HashSet<Fingerprint> = deep
                 .scan(before, &blob.origin)
+                .findings
                 .iter()
                 .map(|f| f.fingerprint)
                 .collect();
@@ -56,7 +60,10 @@ pub fn run(
                 .append(&mut f);
         }
     };
-    let stats = visit_source(&visitor)?;
+    let mut stats = visit_source(&visitor)?;
+    stats
+        .skips
+        .extend(skips.into_inner().unwrap_or_else(|e| e.into_inner()));
     let mut findings = found.into_inner().unwrap_or_else(|e| e.into_inner());
     if first_only {
         let mut seen = HashSet::new();
@@ -76,11 +83,13 @@ pub fn run_history(
 ) -> Result<Report, SourceError> {
     let started = Instant::now();
     let detector = Detector::new(rules, opts);
+    let deep = Deep::new(&detector, opts.deep);
     let targets: Mutex<HashMap<Oid, Vec<Fingerprint>>> = Mutex::new(HashMap::new());
+    let skips: Mutex<Vec<Skip>> = Mutex::new(Vec::new());
     let (scanned, bytes, found_count) = (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));
     let visited = history.visit(
         &|blob: Blob<'_>| {
-            let found = detector.scan(blob.data, &blob.origin);
+            let found = scan_blob(&deep, blob.data, &blob.origin, &skips);
             let done = scanned.fetch_add(1, Ordering::Relaxed);
             let total = bytes.fetch_add(blob.data.len() as u64, Ordering::Relaxed);
             let hits = found_count.fetch_add(found.len() as u64, Ordering::Relaxed);
@@ -103,6 +112,9 @@ pub fn run_history(
     );
     progress.finish();
     let mut stats = visited?;
+    stats
+        .skips
+        .extend(skips.into_inner().unwrap_or_else(|e| e.into_inner()));
     let targets = targets.into_inner().unwrap_or_else(|e| e.into_inner());
     let attribution = history.attribute(&targets, all_occurrences)?;
     stats.skips.extend(attribution.skips);
@@ -139,13 +151,34 @@ pub fn run_history(
                 continue;
             }
         };
-        let mut found = detector.scan(&data, &origin);
+        // Skips were counted in the first pass.
+        let mut found = deep.scan(&data, &origin).findings;
         found.retain(|f| keys.contains(&f.fingerprint));
         let mut seen = HashSet::new();
         found.retain(|f| seen.insert(f.fingerprint));
         findings.extend(found);
     }
     Ok(Report::new(findings, stats, started.elapsed()))
+}
+
+/// Scans one blob with `deep`, adding what it could not open to `skips`.
+fn scan_blob(
+    deep: &Deep<'_>,
+    data: &[u8],
+    origin: &Origin,
+    skips: &Mutex<Vec<Skip>>,
+) -> Vec<Finding> {
+    let Scanned {
+        findings,
+        skips: mut not_opened,
+    } = deep.scan(data, origin);
+    if !not_opened.is_empty() {
+        skips
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .append(&mut not_opened);
+    }
+    findings
 }
 
 /// Whether any line of a finding is one a diff added.

@@ -153,6 +153,17 @@ pub struct CommonArgs {
     /// Ignore `gitleaks:allow` / `leakhound:allow` comments.
     #[arg(long, global = true)]
     pub no_inline_allow: bool,
+    /// Decode base64, hex, percent-encoded and escaped-string runs and scan
+    /// what they hold, up to N nested decodings (0: off).
+    #[arg(long, global = true, value_name = "N", default_value_t = 2)]
+    pub max_decode_depth: u8,
+    /// Open archives (zip, jar, tar, gzip, bzip2, xz) nested up to N deep.
+    #[arg(long, global = true, value_name = "N", default_value_t = 3,
+          value_parser = clap::value_parser!(u8).range(1..))]
+    pub max_archive_depth: u8,
+    /// Do not open archives.
+    #[arg(long, global = true)]
+    pub no_archives: bool,
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, global = true, value_name = "N")]
     pub threads: Option<usize>,

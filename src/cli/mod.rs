@@ -13,8 +13,10 @@ use std::{
 
 use anyhow::{bail, Context, Result};
 
+use crate::archive;
 use crate::baseline::{self, Suppressions};
 use crate::config::{self, Config};
+use crate::deep::DeepOptions;
 use crate::detect::{selftest, DetectOptions, ExampleFailure};
 use crate::progress::Progress;
 use crate::report::{self, Format, RenderOptions, Report};
@@ -210,6 +212,7 @@ fn scan_dir(
         respect_ignore,
         max_file_size: common.max_file_size,
         threads: common.threads.unwrap_or(0),
+        archives: !common.no_archives,
     };
     let report = scan::run(&setup.rules, detect_options(common), false, |v| {
         source.visit(v)
@@ -223,7 +226,8 @@ fn scan_history(
     branch: Option<String>,
     all_occurrences: bool,
 ) -> Result<(Setup, Report)> {
-    let source = git::History::open(repo, branch, common.max_file_size)?;
+    let mut source = git::History::open(repo, branch, common.max_file_size)?;
+    source.archives = !common.no_archives;
     let setup = Setup::load(common, source.root(), false)?;
     let progress = Progress::new(!common.quiet);
     let report = scan::run_history(
@@ -271,6 +275,14 @@ fn load_config(common: &CommonArgs, root: &Path) -> Result<Config> {
 fn detect_options(common: &CommonArgs) -> DetectOptions {
     DetectOptions {
         inline_allow: !common.no_inline_allow,
+        deep: DeepOptions {
+            max_decode_depth: common.max_decode_depth,
+            archives: (!common.no_archives).then_some(archive::Limits {
+                max_depth: common.max_archive_depth,
+                max_member: common.max_file_size,
+                max_total: archive::MAX_TOTAL,
+            }),
+        },
     }
 }
 

@@ -13,12 +13,13 @@ use std::ops::Range;
 
 use regex_automata::{util::captures::Captures, Input};
 
+use crate::deep::DeepOptions;
 use crate::finding::{Excerpt, Finding, Fingerprint, Origin, Secret};
 use crate::rules::{Candidate, Rule, RuleSet};
 
 pub use allow::inline_allowed;
 pub use entropy::shannon;
-pub use location::LineIndex;
+pub use location::{line_around, LineIndex};
 pub use selftest::{selftest, ExampleFailure};
 
 /// Bytes searched around a keyword beyond the rule's longest match, so a
@@ -30,11 +31,16 @@ const KEYWORD_SLACK: usize = 256;
 pub struct DetectOptions {
     /// Honour `gitleaks:allow` / `leakhound:allow` comments.
     pub inline_allow: bool,
+    /// Decoding and archives (applied by [`crate::deep::Deep`]).
+    pub deep: DeepOptions,
 }
 
 impl Default for DetectOptions {
     fn default() -> Self {
-        DetectOptions { inline_allow: true }
+        DetectOptions {
+            inline_allow: true,
+            deep: DeepOptions::default(),
+        }
     }
 }
 
@@ -192,6 +198,7 @@ impl<'r> Detector<'r> {
                     end: pos,
                     entropy: 0.0,
                     origin: ctx.origin.clone(),
+                    decoded: Vec::new(),
                 }
             })
     }
@@ -265,6 +272,7 @@ impl<'r> Detector<'r> {
             entropy: entropy as f32,
             secret,
             origin: ctx.origin.clone(),
+            decoded: Vec::new(),
         })
     }
 }
@@ -319,7 +327,7 @@ fn trim_newlines(data: &[u8], mut r: Range<usize>) -> Range<usize> {
 
 /// Whether a rule is a generic one (`generic` in its id, as in gitleaks):
 /// it gives way to specific rules on the same text.
-fn is_generic(id: &str) -> bool {
+pub fn is_generic(id: &str) -> bool {
     id.contains("generic")
 }
 

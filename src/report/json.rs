@@ -25,6 +25,8 @@ pub struct JsonFinding<'a> {
     matched: String,
     entropy: f64,
     fingerprint: String,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    decoded: &'a [&'static str],
     #[serde(skip_serializing_if = "Option::is_none")]
     commit: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -55,6 +57,7 @@ impl<'a> JsonFinding<'a> {
             matched: f.matched.render(opts.redact),
             entropy: (f.entropy as f64 * 1000.0).round() / 1000.0,
             fingerprint: f.fingerprint.to_hex(),
+            decoded: &f.decoded,
             commit: commit.map(|c| c.id.as_str()),
             author: commit.map(|c| c.author.as_str()),
             email: commit.map(|c| c.email.as_str()),

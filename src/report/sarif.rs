@@ -118,6 +118,9 @@ fn result(f: &Finding, rule_index: usize, opts: &RenderOptions) -> Value {
         properties["date"] = json!(c.date);
         properties["commitMessage"] = json!(c.message);
     }
+    if !f.decoded.is_empty() {
+        properties["decoded"] = json!(f.decoded);
+    }
     let mut location = json!({
         "physicalLocation": {
             "artifactLocation": { "uri": uri(&path) },

@@ -31,6 +31,9 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
                 c.date, c.author, c.email
             )?;
         }
+        if !f.decoded.is_empty() {
+            writeln!(out, "  decoded: {}", f.decoded.join(" > "))?;
+        }
         writeln!(out, "  secret: {}", f.secret.shown(opts.redact))?;
         writeln!(out, "  line:   {}", f.line.render(opts.redact).trim())?;
         writeln!(out, "  fingerprint: {}", f.fingerprint.to_hex())?;

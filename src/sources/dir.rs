@@ -13,7 +13,7 @@ use std::{
 
 use ignore::{WalkBuilder, WalkState};
 
-use super::{is_binary, Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
+use super::{skip_as_binary, Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
 use crate::finding::{path_string, Origin};
 
 /// A set of files and directories to scan.
@@ -26,6 +26,8 @@ pub struct DirSource {
     pub max_file_size: u64,
     /// Worker threads (0: one per core).
     pub threads: usize,
+    /// Hand archives (zip, tar, gzip, ...) to the visitor although binary.
+    pub archives: bool,
 }
 
 impl DirSource {
@@ -124,7 +126,7 @@ impl DirSource {
         if data.len() as u64 > self.max_file_size {
             return Err(SkipReason::TooLarge(data.len() as u64));
         }
-        if is_binary(&data) {
+        if skip_as_binary(&data, self.archives) {
             return Err(SkipReason::Binary);
         }
         Ok(data)

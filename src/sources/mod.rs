@@ -22,6 +22,12 @@ pub fn is_binary(data: &[u8]) -> bool {
     memchr::memchr(0, &data[..data.len().min(BINARY_PROBE)]).is_some()
 }
 
+/// Whether a source passes over `data` as binary: binary and not an
+/// archive to open (with `archives`).
+pub fn skip_as_binary(data: &[u8], archives: bool) -> bool {
+    is_binary(data) && !(archives && crate::archive::kind(data).is_some())
+}
+
 /// Why an input was not scanned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SkipReason {
@@ -41,6 +47,9 @@ pub enum SkipReason {
     LfsPointer,
     /// A submodule (its commits live in another repository).
     Submodule,
+    /// An archive, or a member of one, not opened: a size or depth limit,
+    /// or a corrupt archive (why).
+    Archive(String),
 }
 
 impl SkipReason {
@@ -49,7 +58,10 @@ impl SkipReason {
     pub fn is_fault(&self) -> bool {
         matches!(
             self,
-            SkipReason::Unreadable(_) | SkipReason::Corrupt(_) | SkipReason::Missing
+            SkipReason::Unreadable(_)
+                | SkipReason::Corrupt(_)
+                | SkipReason::Missing
+                | SkipReason::Archive(_)
         )
     }
 
@@ -64,6 +76,7 @@ impl SkipReason {
             SkipReason::Missing => "missing",
             SkipReason::LfsPointer => "lfs-pointer",
             SkipReason::Submodule => "submodule",
+            SkipReason::Archive(_) => "archive",
         }
     }
 }
@@ -79,6 +92,7 @@ impl fmt::Display for SkipReason {
             SkipReason::Missing => f.write_str("object missing from the repository"),
             SkipReason::LfsPointer => f.write_str("Git LFS pointer"),
             SkipReason::Submodule => f.write_str("submodule, not scanned"),
+            SkipReason::Archive(why) => write!(f, "archive: {why}"),
         }
     }
 }

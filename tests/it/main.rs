@@ -31,6 +31,12 @@ mod redaction;
 mod report_json;
 // SARIF: schema validity, rule descriptors, fingerprints, regions
 mod report_sarif;
+// decoding: base64, base64url, hex, percent; nesting, depth, k8s Secret, docker auths
+mod encoded;
+// archives: zip, jar, tar.gz, bz2, xz, nesting, a zip bomb, git history, --no-archives
+mod archives;
+// JSON escaped strings: a notebook cell, a service-account JSON in a string
+mod notebooks;
 // built-in rules: self-test through the detector, rule-file lint, `rules` command
 mod rules;
 // `leakhound staged`: the index against HEAD, not the work tree

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use super::{git_error, is_lfs_pointer, open, packs, repository_info, root_of, OidSet};
 use crate::finding::Origin;
 use crate::progress::Progress;
-use crate::sources::{is_binary, Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
+use crate::sources::{skip_as_binary, Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
 
 /// Blobs handed to one worker at a time: contiguous in pack order.
 const CHUNK: usize = 512;
@@ -30,6 +30,8 @@ pub struct History {
     pub branch: Option<String>,
     /// Blobs larger than this are skipped.
     pub max_file_size: u64,
+    /// Visit archive blobs (zip, tar, gzip, ...) although binary.
+    pub archives: bool,
     /// Ids of the blobs in the object database (and of objects whose type
     /// the pack index could not tell), filled by `visit`.
     pub(super) known: OnceLock<OidSet>,
@@ -53,6 +55,7 @@ impl History {
             root: root_of(&repo),
             branch,
             max_file_size,
+            archives: false,
             known: OnceLock::new(),
         })
     }
@@ -120,7 +123,7 @@ impl History {
                     let data = object.data();
                     let reason = if data.len() as u64 > self.max_file_size {
                         Some(SkipReason::TooLarge(data.len() as u64))
-                    } else if is_binary(data) {
+                    } else if skip_as_binary(data, self.archives) {
                         Some(SkipReason::Binary)
                     } else if is_lfs_pointer(data) {
                         Some(SkipReason::LfsPointer)

@@ -166,6 +166,8 @@ pub struct JsonFinding {
     pub matched: String,
     pub entropy: f64,
     pub fingerprint: String,
+    #[serde(default)]
+    pub decoded: Vec<String>,
     pub commit: Option<String>,
     pub author: Option<String>,
     pub email: Option<String>,
