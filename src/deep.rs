@@ -206,13 +206,15 @@ impl<'d> Deep<'d> {
         // Where the plain scan and a decoding found the same rule at the
         // same place, one finding stays: the plain one if the secrets are
         // the same, else the decoded one (its secret is the real one, the
-        // plain one's is the encoded text). A generic plain finding gives
-        // way to a specific decoded one, as within one scan.
+        // plain one's is the encoded text). A generic finding gives way to a
+        // specific one at the same place, plain or decoded, as within one scan.
         let same_place =
             |f: &Finding, h: &Finding| f.origin == h.origin && overlaps(&f.span, &h.span);
         hidden.retain(|h| {
             !found.iter().any(|f| {
-                same_place(f, h) && f.rule_id == h.rule_id && f.fingerprint == h.fingerprint
+                same_place(f, h)
+                    && ((f.rule_id == h.rule_id && f.fingerprint == h.fingerprint)
+                        || (is_generic(&h.rule_id) && !is_generic(&f.rule_id)))
             })
         });
         found.retain(|f| {

@@ -10,8 +10,8 @@
 //! it, on the decoded text of its encoded runs ([`decode`]) and on the
 //! members of archives ([`archive`]).
 
-pub mod baseline;
 pub mod archive;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod decode;

@@ -139,12 +139,34 @@ fn a_kubernetes_secret_manifest_is_read_through_its_base64_values() {
     assert_eq!(
         places(&found),
         vec![
-            place("k8s/secret.yaml", 8, 16, "generic-password", &["base64"]),
+            // The manifest rule reports the value as written; the generic
+            // rule's decoded finding at the same place gives way to it.
+            place("k8s/secret.yaml", 8, 16, "kubernetes-secret-manifest", &[]),
             place("k8s/secret.yaml", 9, 17, "github-pat", &["base64"]),
         ]
     );
-    assert_eq!(found[0].secret, password);
+    assert_eq!(found[0].secret, STANDARD.encode(password));
     assert_eq!(found[1].secret, pat);
+    // Without the manifest rule, the password is found through its base64.
+    t.write(
+        "lh.toml",
+        "[extend]\ndisabledRules = [\"kubernetes-secret-manifest\"]\n",
+    );
+    let run = t.run(&[
+        "dir",
+        "k8s",
+        "-c",
+        "lh.toml",
+        "--format",
+        "json",
+        "--show-secrets",
+    ]);
+    let found = run.findings();
+    assert_eq!(
+        places(&found)[0],
+        place("k8s/secret.yaml", 8, 16, "generic-password", &["base64"])
+    );
+    assert_eq!(found[0].secret, password);
 }
 
 #[test]
