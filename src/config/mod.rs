@@ -10,7 +10,6 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use rayon::prelude::*;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -231,18 +230,11 @@ pub struct Config {
 impl Config {
     /// The built-in rules alone.
     pub fn builtin() -> Result<Config, ConfigError> {
-        // Parsing is most of the start-up cost of a small scan: files in parallel.
-        let parsed: Vec<(String, &str, Result<ConfigSyntax, ConfigError>)> = BUILTIN_RULE_FILES
-            .par_iter()
-            .map(|(name, text)| {
-                let file = format!("builtin:rules/{name}");
-                let syntax = parse(&file, text);
-                (file, *text, syntax)
-            })
-            .collect();
         let mut config = Config::default();
-        for (file, text, syntax) in parsed {
-            config.absorb(syntax?, &file, text, true)?;
+        for (name, text) in BUILTIN_RULE_FILES {
+            let file = format!("builtin:rules/{name}");
+            let syntax = parse(&file, text)?;
+            config.absorb(syntax, &file, text, true)?;
         }
         Ok(config)
     }
