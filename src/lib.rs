@@ -6,6 +6,7 @@
 //!               Config --> RuleSet (compiled once, shared by all threads)
 //! ```
 
+pub mod cancel;
 pub mod cli;
 pub mod config;
 pub mod detect;

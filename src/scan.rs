@@ -16,6 +16,7 @@ use std::{
 
 use git2::Oid;
 
+use crate::cancel;
 use crate::detect::{DetectOptions, Detector};
 use crate::finding::{Finding, Fingerprint, Origin};
 use crate::progress::Progress;
@@ -36,8 +37,9 @@ pub fn run(
     let started = Instant::now();
     let detector = Detector::new(rules, opts);
     let found: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
+    let capped = CappedBlobs::default();
     let visitor = |blob: Blob<'_>| {
-        let mut f = detector.scan(blob.data, &blob.origin);
+        let mut f = capped.scan(&detector, blob.data, &blob.origin);
         if let Some(added) = blob.added {
             f.retain(|f| on_added_line(f, added));
         }
@@ -56,13 +58,53 @@ pub fn run(
                 .append(&mut f);
         }
     };
-    let stats = visit_source(&visitor)?;
+    let mut stats = visit_source(&visitor)?;
+    capped.note(&detector, &mut stats);
     let mut findings = found.into_inner().unwrap_or_else(|e| e.into_inner());
     if first_only {
         let mut seen = HashSet::new();
         findings.retain(|f| seen.insert((f.fingerprint, f.origin.display_path())));
     }
-    Ok(Report::new(findings, stats, started.elapsed()))
+    Ok(finish(findings, stats, started))
+}
+
+/// The report, marked interrupted if a signal stopped the scan.
+fn finish(findings: Vec<Finding>, stats: SourceStats, started: Instant) -> Report {
+    let mut report = Report::new(findings, stats, started.elapsed());
+    report.interrupted = cancel::requested();
+    report
+}
+
+/// The blobs whose scan stopped at the findings cap, to name in a note.
+#[derive(Default)]
+struct CappedBlobs(Mutex<Vec<String>>);
+
+impl CappedBlobs {
+    /// Scans a blob, remembering it if the cap cut its scan short.
+    fn scan(&self, detector: &Detector<'_>, data: &[u8], origin: &Origin) -> Vec<Finding> {
+        let scanned = detector.scan_capped(data, origin);
+        if scanned.capped {
+            let name = match origin {
+                Origin::Git { path, blob, .. } if path.is_empty() => format!("blob {blob}"),
+                _ => origin.display_path(),
+            };
+            self.0.lock().unwrap_or_else(|e| e.into_inner()).push(name);
+        }
+        scanned.findings
+    }
+
+    /// Adds one note per capped blob to `stats`.
+    fn note(self, detector: &Detector<'_>, stats: &mut SourceStats) {
+        let mut names = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        names.sort();
+        names.dedup();
+        let cap = detector.options().max_findings;
+        stats.notes.extend(
+            names.into_iter().map(|name| {
+                format!("{name}: stopped after {cap} findings (--max-findings-per-file)")
+            }),
+        );
+    }
 }
 
 /// Scans a whole history: every blob once, then attribution of the blobs
@@ -77,10 +119,11 @@ pub fn run_history(
     let started = Instant::now();
     let detector = Detector::new(rules, opts);
     let targets: Mutex<HashMap<Oid, Vec<Fingerprint>>> = Mutex::new(HashMap::new());
+    let capped = CappedBlobs::default();
     let (scanned, bytes, found_count) = (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));
     let visited = history.visit(
         &|blob: Blob<'_>| {
-            let found = detector.scan(blob.data, &blob.origin);
+            let found = capped.scan(&detector, blob.data, &blob.origin);
             let done = scanned.fetch_add(1, Ordering::Relaxed);
             let total = bytes.fetch_add(blob.data.len() as u64, Ordering::Relaxed);
             let hits = found_count.fetch_add(found.len() as u64, Ordering::Relaxed);
@@ -103,7 +146,25 @@ pub fn run_history(
     );
     progress.finish();
     let mut stats = visited?;
+    capped.note(&detector, &mut stats);
     let targets = targets.into_inner().unwrap_or_else(|e| e.into_inner());
+    let repo = history.repo()?;
+    if cancel::requested() {
+        // Interrupted: no time to walk the commits; report the blobs with
+        // findings so far by id, without path or commit.
+        let mut findings = Vec::new();
+        for oid in targets.keys() {
+            let origin = Origin::Git {
+                path: String::new(),
+                blob: oid.to_string(),
+                commit: None,
+            };
+            if let Ok(data) = history.read_blob(&repo, *oid) {
+                findings.extend(detector.scan(&data, &origin));
+            }
+        }
+        return Ok(finish(findings, stats, started));
+    }
     let attribution = history.attribute(&targets, all_occurrences)?;
     stats.skips.extend(attribution.skips);
     if attribution.unreachable > 0 {
@@ -114,7 +175,6 @@ pub fn run_history(
     }
 
     // Re-scan each (blob, path, commit) once with its provenance.
-    let repo = history.repo()?;
     let mut groups: Vec<(Origin, Oid, Vec<Fingerprint>)> = Vec::new();
     for intro in attribution.introductions {
         let origin = Origin::Git {
@@ -145,7 +205,7 @@ pub fn run_history(
         found.retain(|f| seen.insert(f.fingerprint));
         findings.extend(found);
     }
-    Ok(Report::new(findings, stats, started.elapsed()))
+    Ok(finish(findings, stats, started))
 }
 
 /// Whether any line of a finding is one a diff added.

@@ -13,6 +13,7 @@ use std::{
 
 use anyhow::{Context, Result};
 
+use crate::cancel;
 use crate::config::{self, Config};
 use crate::detect::{selftest, DetectOptions, ExampleFailure};
 use crate::progress::Progress;
@@ -30,6 +31,8 @@ pub enum Outcome {
     Clean,
     /// Leaks were found; the exit code to use.
     Leaks(u8),
+    /// A signal stopped the scan; what was found so far was reported.
+    Interrupted,
 }
 
 /// Runs one command.
@@ -41,13 +44,24 @@ pub fn run(args: Args) -> Result<Outcome> {
             .build_global()
             .context("cannot start worker threads")?;
     }
+    if matches!(
+        args.command,
+        Command::Dir { .. } | Command::Git { .. } | Command::Staged { .. } | Command::Stdin { .. }
+    ) {
+        cancel::install_handler().context("cannot install the Ctrl-C handler")?;
+    }
     match &args.command {
-        Command::Dir { paths, no_ignore } => {
+        Command::Dir {
+            paths,
+            no_ignore,
+            follow_links,
+        } => {
             let root = scan_root(paths);
             let rules = load_rules(common, &root)?;
             let source = DirSource {
                 roots: paths.clone(),
                 respect_ignore: !no_ignore,
+                follow_links: *follow_links,
                 max_file_size: common.max_file_size,
                 threads: common.threads.unwrap_or(0),
             };
@@ -97,7 +111,7 @@ pub fn run(args: Args) -> Result<Outcome> {
                 label: label.clone(),
             };
             let report = scan::run(&rules, detect_options(common), false, |v| {
-                source.visit(io::stdin().lock(), v)
+                source.visit(io::stdin(), v)
             })?;
             finish(common, &rules, &report)
         }
@@ -169,6 +183,7 @@ fn load_config(common: &CommonArgs, root: &Path) -> Result<Config> {
 fn detect_options(common: &CommonArgs) -> DetectOptions {
     DetectOptions {
         inline_allow: !common.no_inline_allow,
+        max_findings: common.max_findings_per_file,
     }
 }
 
@@ -194,12 +209,19 @@ fn finish(common: &CommonArgs, rules: &RuleSet, report: &Report) -> Result<Outco
     })?;
     if !common.quiet && common.format != Format::Text {
         eprintln!(
-            "leakhound: {} leak(s) found: {}",
+            "leakhound: {}{} leak(s) found: {}",
+            if report.interrupted {
+                "INCOMPLETE (interrupted): "
+            } else {
+                ""
+            },
             report.findings.len(),
             report::summary(&report.stats, report.duration)
         );
     }
-    Ok(if report.findings.is_empty() {
+    Ok(if report.interrupted {
+        Outcome::Interrupted
+    } else if report.findings.is_empty() {
         Outcome::Clean
     } else {
         Outcome::Leaks(common.exit_code)

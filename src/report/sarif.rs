@@ -30,7 +30,7 @@ pub fn render(
         .iter()
         .map(|f| result(f, used.binary_search(&&*f.rule_id).unwrap_or(0), opts))
         .collect();
-    let notifications: Vec<Value> = report
+    let mut notifications: Vec<Value> = report
         .stats
         .skips
         .iter()
@@ -43,6 +43,12 @@ pub fn render(
             })
         })
         .collect();
+    if report.interrupted {
+        notifications.push(json!({
+            "level": "error",
+            "message": { "text": "scan interrupted by a signal: results are incomplete" },
+        }));
+    }
     let mut doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -55,7 +61,7 @@ pub fn render(
             }},
             "automationDetails": { "id": "leakhound/" },
             "invocations": [{
-                "executionSuccessful": true,
+                "executionSuccessful": !report.interrupted,
                 "toolExecutionNotifications": notifications,
             }],
             "results": results,
