@@ -418,7 +418,10 @@ mod tests {
         let err = parse("c.toml", text).unwrap_err().to_string();
         assert!(!err.contains("ghp_"), "{err}");
         assert!(!err.contains("really"), "{err}");
-        assert!(err.contains("invalid type: a string, expected a sequence"), "{err}");
+        assert!(
+            err.contains("invalid type: a string, expected a sequence"),
+            "{err}"
+        );
     }
 
     #[test]

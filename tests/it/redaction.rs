@@ -166,7 +166,10 @@ fn a_secret_cut_by_the_edge_of_another_findings_excerpt_stays_hidden() {
     let (a, b) = (github_pat(410), github_pat(411));
     for gap in [130, 140, 150, 155, 158] {
         let t = TestDir::new();
-        t.write("long.js", format!("x=\"{a}\"{}y=\"{b}\"\n", " ".repeat(gap)));
+        t.write(
+            "long.js",
+            format!("x=\"{a}\"{}y=\"{b}\"\n", " ".repeat(gap)),
+        );
         for format in FORMATS {
             let run = t.run(&["dir", ".", "--format", format]);
             run.expect_code(1);
