@@ -149,23 +149,16 @@ pub fn run_history(
     capped.note(&detector, &mut stats);
     let targets = targets.into_inner().unwrap_or_else(|e| e.into_inner());
     let repo = history.repo()?;
-    if cancel::requested() {
-        // Interrupted: no time to walk the commits; report the blobs with
-        // findings so far by id, without path or commit.
-        let mut findings = Vec::new();
-        for oid in targets.keys() {
-            let origin = Origin::Git {
-                path: String::new(),
-                blob: oid.to_string(),
-                commit: None,
-            };
-            if let Ok(data) = history.read_blob(&repo, *oid) {
-                findings.extend(detector.scan(&data, &origin));
-            }
-        }
+    let attribution = if cancel::requested() {
+        None
+    } else {
+        Some(history.attribute(&targets, all_occurrences)?)
+    };
+    // Interrupted before or during attribution: report without it.
+    let Some(attribution) = attribution.filter(|_| !cancel::requested()) else {
+        let findings = unattributed(history, &repo, &detector, &targets);
         return Ok(finish(findings, stats, started));
-    }
-    let attribution = history.attribute(&targets, all_occurrences)?;
+    };
     stats.skips.extend(attribution.skips);
     if attribution.unreachable > 0 {
         stats.notes.push(format!(
@@ -206,6 +199,28 @@ pub fn run_history(
         findings.extend(found);
     }
     Ok(finish(findings, stats, started))
+}
+
+/// After an interrupt, with no time to walk the commits: the findings of
+/// the blobs found so far, by blob id, without path or commit.
+fn unattributed(
+    history: &History,
+    repo: &git2::Repository,
+    detector: &Detector<'_>,
+    targets: &HashMap<Oid, Vec<Fingerprint>>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for &oid in targets.keys() {
+        let origin = Origin::Git {
+            path: String::new(),
+            blob: oid.to_string(),
+            commit: None,
+        };
+        if let Ok(data) = history.read_blob(repo, oid) {
+            findings.extend(detector.scan(&data, &origin));
+        }
+    }
+    findings
 }
 
 /// Whether any line of a finding is one a diff added.
