@@ -54,6 +54,8 @@ pub struct Scanned {
     pub findings: Vec<Finding>,
     /// Archive members (or archives) not read, with reasons.
     pub skips: Vec<Skip>,
+    /// A scan stopped at `--max-findings-per-file`: there may be more.
+    pub capped: bool,
 }
 
 /// The detector, plus decoding and archives.
@@ -73,6 +75,7 @@ struct Depth {
 struct State {
     skips: RefCell<Vec<Skip>>,
     budget: Cell<u64>,
+    capped: Cell<bool>,
 }
 
 impl State {
@@ -98,6 +101,7 @@ impl<'d> Deep<'d> {
     pub fn scan(&self, data: &[u8], origin: &Origin) -> Scanned {
         let state = State {
             skips: RefCell::new(Vec::new()),
+            capped: Cell::new(false),
             budget: Cell::new(self.opts.archives.map_or(0, |l| l.max_total)),
         };
         let depth = Depth {
@@ -108,6 +112,7 @@ impl<'d> Deep<'d> {
         Scanned {
             findings,
             skips: state.skips.into_inner(),
+            capped: state.capped.get(),
         }
     }
 
@@ -176,7 +181,11 @@ impl<'d> Deep<'d> {
         within: Range<usize>,
         state: &State,
     ) -> Vec<Finding> {
-        let mut found = self.detector.scan(data, origin);
+        let plain = self.detector.scan_capped(data, origin);
+        if plain.capped {
+            state.capped.set(true);
+        }
+        let mut found = plain.findings;
         if depth.decode == 0 {
             return found;
         }

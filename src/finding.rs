@@ -48,6 +48,9 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Shortest secret, or piece of one, that [`Excerpt::mark`] marks.
+const MIN_MARKED: usize = 4;
+
 /// Text around a secret (the matched text, or the source line), with the
 /// byte ranges that hold secrets (its own, and any other secret found in the
 /// same text), so it can be shown redacted.
@@ -68,17 +71,35 @@ impl Excerpt {
         e
     }
 
-    /// Marks every occurrence of `secret` in the text as secret too.
+    /// Marks every occurrence of `secret` in the text as secret too, and a
+    /// piece of it cut by either end of the text (an excerpt trimmed in the
+    /// middle of another secret).
     pub fn mark(&mut self, secret: &Secret) {
         let needle = secret.expose();
-        if needle.len() < 4 {
+        if needle.len() < MIN_MARKED {
             return;
         }
-        let found: Vec<Range<usize>> = self
+        let mut found: Vec<Range<usize>> = self
             .text
             .match_indices(needle)
             .map(|(i, m)| i..i + m.len())
             .collect();
+        let (text, n) = (self.text.as_bytes(), needle.as_bytes());
+        // The longest end of the text that begins the secret...
+        let tail = &text[text.len().saturating_sub(n.len() - 1)..];
+        let tail_start = text.len() - tail.len();
+        if let Some(i) = memchr::memchr_iter(n[0], tail)
+            .find(|&i| tail.len() - i >= MIN_MARKED && n.starts_with(&tail[i..]))
+        {
+            found.push(tail_start + i..text.len());
+        }
+        // ...and the longest start of the text that ends it.
+        let head = &text[..text.len().min(n.len() - 1)];
+        if let Some(i) = memchr::memrchr_iter(n[n.len() - 1], head)
+            .find(|&i| i + 1 >= MIN_MARKED && n.ends_with(&head[..=i]))
+        {
+            found.push(0..i + 1);
+        }
         for r in found {
             self.add_range(r);
         }
@@ -288,6 +309,21 @@ impl Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_cut_by_an_end_of_the_excerpt_is_marked() {
+        let secret = Secret::new("SECRETVALUE123");
+        let mut e = Excerpt::new("x=1 y=SECRETVAL", 0..0);
+        e.mark(&secret);
+        assert_eq!(e.render(true), "x=1 y=SE…(9)");
+        let mut e = Excerpt::new("UE123 rest", 0..0);
+        e.mark(&secret);
+        assert_eq!(e.render(true), "U…(5) rest");
+        // Pieces shorter than 4 bytes are left alone.
+        let mut e = Excerpt::new("SEC and 123", 0..0);
+        e.mark(&secret);
+        assert_eq!(e.render(true), "SEC and 123");
+    }
 
     #[test]
     fn redaction_keeps_a_short_prefix_and_the_length() {

@@ -12,6 +12,7 @@
 
 pub mod archive;
 pub mod baseline;
+pub mod cancel;
 pub mod cli;
 pub mod config;
 pub mod decode;

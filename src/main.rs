@@ -1,20 +1,46 @@
 //! The `leakhound` binary: parse arguments, run, map the outcome to an exit
-//! code (0 clean, 1 leaks or `--exit-code`, 2 error).
+//! code (0 clean, 1 leaks or `--exit-code`, 2 error, 130 interrupted).
 
-use std::process::ExitCode;
+use std::{
+    panic,
+    process::ExitCode,
+    sync::atomic::{AtomicBool, Ordering},
+};
 
 use clap::Parser;
+use leakhound::cancel::EXIT_INTERRUPTED;
 use leakhound::cli::{self, Args, Outcome};
 
 fn main() -> ExitCode {
+    install_panic_hook();
     let args = Args::parse();
-    match cli::run(args) {
-        Ok(Outcome::Clean) => ExitCode::SUCCESS,
-        Ok(Outcome::Leaks(code)) => ExitCode::from(code),
-        Err(e) => {
+    match panic::catch_unwind(|| cli::run(args)) {
+        Ok(Ok(Outcome::Clean)) => ExitCode::SUCCESS,
+        Ok(Ok(Outcome::Leaks(code))) => ExitCode::from(code),
+        Ok(Ok(Outcome::Interrupted)) => ExitCode::from(EXIT_INTERRUPTED),
+        Ok(Err(e)) => {
             let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
             eprintln!("leakhound: error: {}", chain.join(": "));
             ExitCode::from(2)
         }
+        Err(_) => ExitCode::from(2),
     }
+}
+
+/// Replaces the default panic output (message, backtrace) with one line
+/// naming the code location only: a panic message may quote scanned bytes,
+/// and those may be a secret. Printed once, whatever the number of threads.
+fn install_panic_hook() {
+    static REPORTED: AtomicBool = AtomicBool::new(false);
+    panic::set_hook(Box::new(|info| {
+        if REPORTED.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let at = info
+            .location()
+            .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
+        eprintln!(
+            "leakhound: error: internal error{at} (details withheld: they may quote scanned data); please report it"
+        );
+    }));
 }

@@ -16,6 +16,7 @@ use std::{
 
 use git2::Oid;
 
+use crate::cancel;
 use crate::deep::{Deep, Scanned};
 use crate::detect::{DetectOptions, Detector};
 use crate::finding::{Finding, Fingerprint, Origin};
@@ -38,9 +39,9 @@ pub fn run(
     let detector = Detector::new(rules, opts);
     let deep = Deep::new(&detector, opts.deep);
     let found: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
-    let skips: Mutex<Vec<Skip>> = Mutex::new(Vec::new());
+    let blobs = BlobScans::default();
     let visitor = |blob: Blob<'_>| {
-        let mut f = scan_blob(&deep, blob.data, &blob.origin, &skips);
+        let mut f = blobs.scan(&deep, blob.data, &blob.origin);
         if let Some(added) = blob.added {
             f.retain(|f| on_added_line(f, added));
         }
@@ -61,15 +62,70 @@ pub fn run(
         }
     };
     let mut stats = visit_source(&visitor)?;
-    stats
-        .skips
-        .extend(skips.into_inner().unwrap_or_else(|e| e.into_inner()));
+    blobs.report(&detector, &mut stats);
     let mut findings = found.into_inner().unwrap_or_else(|e| e.into_inner());
     if first_only {
         let mut seen = HashSet::new();
         findings.retain(|f| seen.insert((f.fingerprint, f.origin.display_path())));
     }
-    Ok(Report::new(findings, stats, started.elapsed()))
+    Ok(finish(findings, stats, started))
+}
+
+/// The report, marked interrupted if a signal stopped the scan.
+fn finish(findings: Vec<Finding>, stats: SourceStats, started: Instant) -> Report {
+    let mut report = Report::new(findings, stats, started.elapsed());
+    report.interrupted = cancel::requested();
+    report
+}
+
+/// What blob scans leave besides findings: archive members not read, and
+/// the blobs whose scan stopped at the findings cap.
+#[derive(Default)]
+struct BlobScans {
+    skips: Mutex<Vec<Skip>>,
+    capped: Mutex<Vec<String>>,
+}
+
+impl BlobScans {
+    /// Scans a blob with `deep`, remembering its skips and whether it was capped.
+    fn scan(&self, deep: &Deep<'_>, data: &[u8], origin: &Origin) -> Vec<Finding> {
+        let Scanned {
+            findings,
+            skips: mut not_opened,
+            capped,
+        } = deep.scan(data, origin);
+        if !not_opened.is_empty() {
+            lock(&self.skips).append(&mut not_opened);
+        }
+        if capped {
+            let name = match origin {
+                Origin::Git { path, blob, .. } if path.is_empty() => format!("blob {blob}"),
+                _ => origin.display_path(),
+            };
+            lock(&self.capped).push(name);
+        }
+        findings
+    }
+
+    /// Adds the skips, and one note per capped blob, to `stats`.
+    fn report(self, detector: &Detector<'_>, stats: &mut SourceStats) {
+        stats
+            .skips
+            .extend(self.skips.into_inner().unwrap_or_else(|e| e.into_inner()));
+        let mut names = self.capped.into_inner().unwrap_or_else(|e| e.into_inner());
+        names.sort();
+        names.dedup();
+        let cap = detector.options().max_findings;
+        stats.notes.extend(
+            names.into_iter().map(|name| {
+                format!("{name}: stopped after {cap} findings (--max-findings-per-file)")
+            }),
+        );
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Scans a whole history: every blob once, then attribution of the blobs
@@ -85,11 +141,11 @@ pub fn run_history(
     let detector = Detector::new(rules, opts);
     let deep = Deep::new(&detector, opts.deep);
     let targets: Mutex<HashMap<Oid, Vec<Fingerprint>>> = Mutex::new(HashMap::new());
-    let skips: Mutex<Vec<Skip>> = Mutex::new(Vec::new());
+    let blobs = BlobScans::default();
     let (scanned, bytes, found_count) = (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));
     let visited = history.visit(
         &|blob: Blob<'_>| {
-            let found = scan_blob(&deep, blob.data, &blob.origin, &skips);
+            let found = blobs.scan(&deep, blob.data, &blob.origin);
             let done = scanned.fetch_add(1, Ordering::Relaxed);
             let total = bytes.fetch_add(blob.data.len() as u64, Ordering::Relaxed);
             let hits = found_count.fetch_add(found.len() as u64, Ordering::Relaxed);
@@ -112,11 +168,19 @@ pub fn run_history(
     );
     progress.finish();
     let mut stats = visited?;
-    stats
-        .skips
-        .extend(skips.into_inner().unwrap_or_else(|e| e.into_inner()));
+    blobs.report(&detector, &mut stats);
     let targets = targets.into_inner().unwrap_or_else(|e| e.into_inner());
-    let attribution = history.attribute(&targets, all_occurrences)?;
+    let repo = history.repo()?;
+    let attribution = if cancel::requested() {
+        None
+    } else {
+        Some(history.attribute(&targets, all_occurrences)?)
+    };
+    // Interrupted before or during attribution: report without it.
+    let Some(attribution) = attribution.filter(|_| !cancel::requested()) else {
+        let findings = unattributed(history, &repo, &detector, &targets);
+        return Ok(finish(findings, stats, started));
+    };
     stats.skips.extend(attribution.skips);
     if attribution.unreachable > 0 {
         stats.notes.push(format!(
@@ -126,7 +190,6 @@ pub fn run_history(
     }
 
     // Re-scan each (blob, path, commit) once with its provenance.
-    let repo = history.repo()?;
     let mut groups: Vec<(Origin, Oid, Vec<Fingerprint>)> = Vec::new();
     for intro in attribution.introductions {
         let origin = Origin::Git {
@@ -158,25 +221,27 @@ pub fn run_history(
         found.retain(|f| seen.insert(f.fingerprint));
         findings.extend(found);
     }
-    Ok(Report::new(findings, stats, started.elapsed()))
+    Ok(finish(findings, stats, started))
 }
 
-/// Scans one blob with `deep`, adding what it could not open to `skips`.
-fn scan_blob(
-    deep: &Deep<'_>,
-    data: &[u8],
-    origin: &Origin,
-    skips: &Mutex<Vec<Skip>>,
+/// After an interrupt, with no time to walk the commits: the findings of
+/// the blobs found so far, by blob id, without path or commit.
+fn unattributed(
+    history: &History,
+    repo: &git2::Repository,
+    detector: &Detector<'_>,
+    targets: &HashMap<Oid, Vec<Fingerprint>>,
 ) -> Vec<Finding> {
-    let Scanned {
-        findings,
-        skips: mut not_opened,
-    } = deep.scan(data, origin);
-    if !not_opened.is_empty() {
-        skips
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .append(&mut not_opened);
+    let mut findings = Vec::new();
+    for &oid in targets.keys() {
+        let origin = Origin::Git {
+            path: String::new(),
+            blob: oid.to_string(),
+            commit: None,
+        };
+        if let Ok(data) = history.read_blob(repo, oid) {
+            findings.extend(detector.scan(&data, &origin));
+        }
     }
     findings
 }

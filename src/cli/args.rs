@@ -30,6 +30,9 @@ pub enum Command {
         /// Scan files that .gitignore / .ignore would exclude.
         #[arg(long)]
         no_ignore: bool,
+        /// Follow symbolic links (loops are detected and skipped).
+        #[arg(long)]
+        follow_links: bool,
     },
     /// Scan git history: every blob reachable from every ref, each leaked
     /// secret reported once with the commit that introduced it; or, with
@@ -150,6 +153,9 @@ pub struct CommonArgs {
     /// Skip files larger than SIZE (bytes, or with K, M, G, KiB, MiB, GiB).
     #[arg(long, global = true, value_name = "SIZE", default_value = "10MiB", value_parser = parse_size)]
     pub max_file_size: u64,
+    /// Stop scanning a file after N findings, with a note (0: no limit).
+    #[arg(long, global = true, value_name = "N", default_value_t = 100)]
+    pub max_findings_per_file: usize,
     /// Ignore `gitleaks:allow` / `leakhound:allow` comments.
     #[arg(long, global = true)]
     pub no_inline_allow: bool,

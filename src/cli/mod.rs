@@ -15,6 +15,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::archive;
 use crate::baseline::{self, Suppressions};
+use crate::cancel;
 use crate::config::{self, Config};
 use crate::deep::DeepOptions;
 use crate::detect::{selftest, DetectOptions, ExampleFailure};
@@ -33,6 +34,8 @@ pub enum Outcome {
     Clean,
     /// Leaks were found; the exit code to use.
     Leaks(u8),
+    /// A signal stopped the scan; what was found so far was reported.
+    Interrupted,
 }
 
 /// Runs one command.
@@ -44,9 +47,19 @@ pub fn run(args: Args) -> Result<Outcome> {
             .build_global()
             .context("cannot start worker threads")?;
     }
+    if matches!(
+        args.command,
+        Command::Dir { .. } | Command::Git { .. } | Command::Staged { .. } | Command::Stdin { .. }
+    ) {
+        cancel::install_handler().context("cannot install the Ctrl-C handler")?;
+    }
     match &args.command {
-        Command::Dir { paths, no_ignore } => {
-            let (setup, report) = scan_dir(common, paths, !no_ignore)?;
+        Command::Dir {
+            paths,
+            no_ignore,
+            follow_links,
+        } => {
+            let (setup, report) = scan_dir(common, paths, !no_ignore, *follow_links)?;
             finish(common, &setup, report)
         }
         Command::Git {
@@ -91,7 +104,7 @@ pub fn run(args: Args) -> Result<Outcome> {
                 label: label.clone(),
             };
             let report = scan::run(&setup.rules, detect_options(common), false, |v| {
-                source.visit(io::stdin().lock(), v)
+                source.visit(io::stdin(), v)
             })?;
             finish(common, &setup, report)
         }
@@ -105,7 +118,7 @@ pub fn run(args: Args) -> Result<Outcome> {
             let (setup, mut report) = match (git, paths.as_slice()) {
                 (true, [repo]) => scan_history(common, repo, None, false)?,
                 (true, _) => bail!("baseline create --git takes one repository"),
-                (false, _) => scan_dir(common, paths, true)?,
+                (false, _) => scan_dir(common, paths, true, false)?,
             };
             setup.suppress(common, &mut report);
             write_output(common, |out| {
@@ -205,11 +218,13 @@ fn scan_dir(
     common: &CommonArgs,
     paths: &[PathBuf],
     respect_ignore: bool,
+    follow_links: bool,
 ) -> Result<(Setup, Report)> {
     let setup = Setup::load(common, scan_root(paths), false)?;
     let source = DirSource {
         roots: paths.to_vec(),
         respect_ignore,
+        follow_links,
         max_file_size: common.max_file_size,
         threads: common.threads.unwrap_or(0),
         archives: !common.no_archives,
@@ -283,6 +298,7 @@ fn detect_options(common: &CommonArgs) -> DetectOptions {
                 max_total: archive::MAX_TOTAL,
             }),
         },
+        max_findings: common.max_findings_per_file,
     }
 }
 
@@ -311,12 +327,19 @@ fn finish(common: &CommonArgs, setup: &Setup, mut report: Report) -> Result<Outc
     })?;
     if !common.quiet && common.format != Format::Text {
         eprintln!(
-            "leakhound: {} leak(s) found: {}",
+            "leakhound: {}{} leak(s) found: {}",
+            if report.interrupted {
+                "INCOMPLETE (interrupted): "
+            } else {
+                ""
+            },
             report.findings.len(),
             report::summary(&report.stats, report.duration)
         );
     }
-    Ok(if report.findings.is_empty() {
+    Ok(if report.interrupted {
+        Outcome::Interrupted
+    } else if report.findings.is_empty() {
         Outcome::Clean
     } else {
         Outcome::Leaks(common.exit_code)

@@ -362,8 +362,33 @@ pub fn parse(file: &str, text: &str) -> Result<ConfigSyntax, ConfigError> {
             file: file.to_string(),
             line: e.span().map_or(1, |s| line_of(text, s.start)),
         },
-        message: e.message().trim().replace('\n', " "),
+        message: without_string_values(e.message().trim()).replace('\n', " "),
     })
+}
+
+/// A TOML error message without the string values it quotes (`invalid
+/// type: string "ghp_..."`): a config may hold a secret, e.g. allowlisted.
+fn without_string_values(message: &str) -> String {
+    const QUOTE: &str = "string \"";
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(QUOTE) {
+        out.push_str(&rest[..at]);
+        out.push_str("a string");
+        let value = &rest[at + QUOTE.len()..];
+        let mut escaped = false;
+        let end = value
+            .char_indices()
+            .find(|&(_, c)| {
+                let closes = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                closes
+            })
+            .map_or(value.len(), |(i, _)| i + 1);
+        rest = &value[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -431,6 +456,18 @@ pub fn discover(explicit: Option<&Path>, env: Option<PathBuf>, root: &Path) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_errors_do_not_quote_string_values() {
+        let text = "[allowlist]\nregexes = \"ghp_not\\\"really-a-token\"\n";
+        let err = parse("c.toml", text).unwrap_err().to_string();
+        assert!(!err.contains("ghp_"), "{err}");
+        assert!(!err.contains("really"), "{err}");
+        assert!(
+            err.contains("invalid type: a string, expected a sequence"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn parse_errors_name_file_and_line() {

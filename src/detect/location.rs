@@ -34,15 +34,22 @@ impl LineIndex {
 /// The byte range of the line(s) holding `span`, trimmed to at most
 /// `LINE_CONTEXT` bytes either side of it (minified files have huge lines).
 pub fn line_around(data: &[u8], span: std::ops::Range<usize>) -> std::ops::Range<usize> {
-    let start = memrchr(b'\n', &data[..span.start]).map_or(0, |i| i + 1);
-    let end = memchr(b'\n', &data[span.end..]).map_or(data.len(), |i| span.end + i);
+    // Look no further than the excerpt can reach: on a line of hundreds of
+    // megabytes, each finding would otherwise scan the whole line.
+    let lo = span.start.saturating_sub(LINE_CONTEXT);
+    let hi = span
+        .end
+        .saturating_add(LINE_CONTEXT)
+        .min(data.len())
+        .max(span.end);
+    let start = memrchr(b'\n', &data[lo..span.start]).map_or(lo, |i| lo + i + 1);
+    let end = memchr(b'\n', &data[span.end..hi]).map_or(hi, |i| span.end + i);
     let end = if end > span.end && data[end - 1] == b'\r' {
         end - 1
     } else {
         end
     };
-    start.max(span.start.saturating_sub(LINE_CONTEXT))
-        ..end.min(span.end + LINE_CONTEXT).max(span.end)
+    start..end.max(span.end)
 }
 
 #[cfg(test)]

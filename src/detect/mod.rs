@@ -33,6 +33,8 @@ pub struct DetectOptions {
     pub inline_allow: bool,
     /// Decoding and archives (applied by [`crate::deep::Deep`]).
     pub deep: DeepOptions,
+    /// Stop a blob's scan after this many findings (0: no limit).
+    pub max_findings: usize,
 }
 
 impl Default for DetectOptions {
@@ -40,8 +42,17 @@ impl Default for DetectOptions {
         DetectOptions {
             inline_allow: true,
             deep: DeepOptions::default(),
+            max_findings: 0,
         }
     }
+}
+
+/// One blob's findings, and whether the findings cap cut the scan short.
+pub struct Scanned {
+    /// Findings, sorted by position.
+    pub findings: Vec<Finding>,
+    /// The scan stopped at [`DetectOptions::max_findings`]: there may be more.
+    pub capped: bool,
 }
 
 /// Why a regex match did not become a finding.
@@ -73,23 +84,42 @@ impl<'r> Detector<'r> {
         Detector { rules, opts }
     }
 
+    /// The options it runs with.
+    pub fn options(&self) -> DetectOptions {
+        self.opts
+    }
+
     /// Scans one blob; findings come sorted by position.
     pub fn scan(&self, data: &[u8], origin: &Origin) -> Vec<Finding> {
+        self.scan_capped(data, origin).findings
+    }
+
+    /// Scans one blob, stopping after `max_findings` findings (the cap keeps
+    /// a file of millions of matches in bounded time and memory).
+    pub fn scan_capped(&self, data: &[u8], origin: &Origin) -> Scanned {
         let path = origin.display_path();
         let ctx = Context::new(data, origin, &path);
         if ctx
             .path
             .is_some_and(|p| self.rules.allows_blob(p, ctx.commit))
         {
-            return Vec::new();
+            return Scanned {
+                findings: Vec::new(),
+                capped: false,
+            };
         }
+        let cap = match self.opts.max_findings {
+            0 => usize::MAX,
+            n => n,
+        };
+        let mut capped = false;
         let mut findings = Vec::new();
         // Matches of specific rules that an allow comment or allowlist
         // dropped: a generic rule must not report the same text instead.
         let mut allowed: Vec<Range<usize>> = Vec::new();
         // Secrets that failed their rule's checksum: not secrets, for any rule.
         let mut disproved: Vec<Range<usize>> = Vec::new();
-        for (rule_idx, windows) in self.windows(data) {
+        'rules: for (rule_idx, windows) in self.windows(data) {
             let rule = &self.rules.rules()[rule_idx];
             if !self.rule_applies(rule, &ctx) {
                 continue;
@@ -102,6 +132,10 @@ impl<'r> Detector<'r> {
                 let input = Input::new(data).span(window);
                 for caps in pattern.regex().captures_iter(input) {
                     match self.evaluate(rule, &caps, &ctx) {
+                        Ok(_) if findings.len() == cap => {
+                            capped = true;
+                            break 'rules;
+                        }
                         Ok(f) => findings.push(f),
                         Err(Drop::Checksum(_)) => {
                             let whole = caps.get_match().map(|m| m.range());
@@ -123,7 +157,7 @@ impl<'r> Detector<'r> {
         findings.retain(|f| !overlaps_any(&f.span, &disproved));
         mark_secrets(&mut findings);
         findings.sort_by_key(|f| (f.span.start, f.span.end));
-        findings
+        Scanned { findings, capped }
     }
 
     /// The rules whose keywords occur in `data`, each with the merged byte

@@ -21,6 +21,8 @@ pub struct Report {
     pub stats: SourceStats,
     /// Wall time of the scan.
     pub duration: Duration,
+    /// A signal stopped the scan: the findings are those found so far.
+    pub interrupted: bool,
 }
 
 impl Report {
@@ -31,6 +33,7 @@ impl Report {
             findings,
             stats,
             duration,
+            interrupted: false,
         }
     }
 }

@@ -30,7 +30,7 @@ pub fn render(
         .iter()
         .map(|f| result(f, used.binary_search(&&*f.rule_id).unwrap_or(0), opts))
         .collect();
-    let notifications: Vec<Value> = report
+    let mut notifications: Vec<Value> = report
         .stats
         .skips
         .iter()
@@ -43,6 +43,12 @@ pub fn render(
             })
         })
         .collect();
+    if report.interrupted {
+        notifications.push(json!({
+            "level": "error",
+            "message": { "text": "scan interrupted by a signal: results are incomplete" },
+        }));
+    }
     let mut doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -55,7 +61,7 @@ pub fn render(
             }},
             "automationDetails": { "id": "leakhound/" },
             "invocations": [{
-                "executionSuccessful": true,
+                "executionSuccessful": !report.interrupted,
                 "toolExecutionNotifications": notifications,
             }],
             "results": results,
@@ -128,7 +134,7 @@ fn result(f: &Finding, rule_index: usize, opts: &RenderOptions) -> Value {
                 "startLine": f.start.line,
                 "startColumn": f.start.column,
                 "endLine": f.end.line,
-                "endColumn": f.end.column.max(f.start.column + usize::from(f.end.line == f.start.line)),
+                "endColumn": f.end.column.max(f.start.column.saturating_add(usize::from(f.end.line == f.start.line))),
                 "snippet": { "text": f.line.render(opts.redact) },
             },
         },
@@ -224,5 +230,40 @@ mod tests {
     #[test]
     fn names_are_pascal_case() {
         assert_eq!(pascal_case("github-pat"), "GithubPat");
+    }
+
+    /// Found by the `report` fuzz target (fuzz/regressions/report/): a
+    /// start column of `usize::MAX` overflowed computing `endColumn`.
+    #[test]
+    fn extreme_positions_render() {
+        use crate::finding::{Excerpt, Fingerprint, Origin, Position, Secret};
+        let secret = Secret::new("x");
+        let at = Position {
+            line: usize::MAX,
+            column: usize::MAX,
+        };
+        let finding = Finding {
+            rule_id: "r".into(),
+            description: "d".into(),
+            severity: Severity::Low,
+            tags: Vec::new().into(),
+            fingerprint: Fingerprint::new("r", &secret),
+            secret,
+            matched: Excerpt::new("x", 0..1),
+            line: Excerpt::new("x", 0..1),
+            span: 0..0,
+            start: at,
+            end: at,
+            entropy: 0.0,
+            origin: Origin::Stdin { label: "s".into() },
+            decoded: Vec::new(),
+        };
+        let opts = RenderOptions {
+            redact: true,
+            color: false,
+        };
+        let v = result(&finding, 0, &opts);
+        let region = &v["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(region["endColumn"], json!(usize::MAX));
     }
 }

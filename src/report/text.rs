@@ -45,9 +45,14 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         1 => paint("1;31", "1 leak found"),
         _ => paint("1;31", &format!("{n} leaks found")),
     };
+    let incomplete = if report.interrupted {
+        paint("1;33", "INCOMPLETE (interrupted): ")
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "{verdict}: {}",
+        "{incomplete}{verdict}: {}",
         summary(&report.stats, report.duration)
     )
 }

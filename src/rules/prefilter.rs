@@ -72,21 +72,20 @@ impl Prefilter {
 
     /// Every keyword occurrence in `hay`, for every rule naming that keyword,
     /// in order of position.
-    pub fn hits(&self, hay: &[u8]) -> Vec<Hit> {
-        let Some(ac) = &self.automaton else {
-            return Vec::new();
-        };
-        let mut hits = Vec::new();
-        for m in ac.find_overlapping_iter(hay) {
-            for &rule in &self.rules_of_keyword[m.pattern().as_usize()] {
-                hits.push(Hit {
-                    rule,
-                    start: m.start(),
-                    end: m.end(),
-                });
-            }
-        }
-        hits
+    /// Lazy: an input with millions of keyword hits is never held as a list.
+    pub fn hits<'h>(&'h self, hay: &'h [u8]) -> impl Iterator<Item = Hit> + 'h {
+        self.automaton
+            .iter()
+            .flat_map(move |ac| ac.find_overlapping_iter(hay))
+            .flat_map(move |m| {
+                self.rules_of_keyword[m.pattern().as_usize()]
+                    .iter()
+                    .map(move |&rule| Hit {
+                        rule,
+                        start: m.start(),
+                        end: m.end(),
+                    })
+            })
     }
 }
 
@@ -104,7 +103,7 @@ mod tests {
     fn finds_overlapping_keywords_case_insensitively() {
         let k = kw(&[&["sk-"], &["sk-proj-"], &[]]);
         let p = Prefilter::new(k.iter().map(Vec::as_slice), true);
-        let hits = p.hits(b"x SK-PROJ-abc");
+        let hits: Vec<Hit> = p.hits(b"x SK-PROJ-abc").collect();
         let rules: Vec<usize> = hits.iter().map(|h| h.rule).collect();
         assert_eq!(rules, [0, 1]);
         assert_eq!(p.keywordless(), [2]);
@@ -114,7 +113,7 @@ mod tests {
     fn shared_keywords_hit_every_rule() {
         let k = kw(&[&["token"], &["Token"]]);
         let p = Prefilter::new(k.iter().map(Vec::as_slice), true);
-        assert_eq!(p.hits(b"token").len(), 2);
-        assert!(p.hits(b"nothing here").is_empty());
+        assert_eq!(p.hits(b"token").count(), 2);
+        assert_eq!(p.hits(b"nothing here").count(), 0);
     }
 }

@@ -1,9 +1,12 @@
 //! Files on disk: a parallel `ignore` walk (respecting `.gitignore` and
 //! `.ignore` unless told not to, never entering `.git/`), reading each
-//! regular file once; binary, oversized, unreadable files and symlinks are
-//! counted as skips, never silently dropped.
+//! regular file once; binary, oversized, unreadable files and symlinks (unless
+//! followed) are counted as skips, never silently dropped. Stops early when
+//! the scan is interrupted.
 
 use std::{
+    fs::File,
+    io::Read,
     path::{Path, PathBuf},
     sync::{
         atomic::{AtomicU64, Ordering},
@@ -14,6 +17,7 @@ use std::{
 use ignore::{WalkBuilder, WalkState};
 
 use super::{skip_as_binary, Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
+use crate::cancel;
 use crate::finding::{path_string, Origin};
 
 /// A set of files and directories to scan.
@@ -22,6 +26,8 @@ pub struct DirSource {
     pub roots: Vec<PathBuf>,
     /// Respect `.gitignore`, `.ignore` and git excludes.
     pub respect_ignore: bool,
+    /// Follow symbolic links (a link loop is skipped and named).
+    pub follow_links: bool,
     /// Files larger than this are skipped.
     pub max_file_size: u64,
     /// Worker threads (0: one per core).
@@ -53,7 +59,7 @@ impl DirSource {
             .git_exclude(self.respect_ignore)
             .git_global(false)
             .require_git(false)
-            .follow_links(false)
+            .follow_links(self.follow_links)
             .threads(self.threads)
             .filter_entry(|e| {
                 !(e.file_name() == ".git" && e.file_type().is_some_and(|t| t.is_dir()))
@@ -70,6 +76,9 @@ impl DirSource {
         };
         builder.build_parallel().run(|| {
             Box::new(|entry| {
+                if cancel::requested() {
+                    return WalkState::Quit;
+                }
                 let entry = match entry {
                     Ok(e) => e,
                     Err(err) => {
@@ -115,14 +124,19 @@ impl DirSource {
         })
     }
 
-    /// Reads a file, or says why it is skipped.
+    /// Reads a file, or says why it is skipped. Never more than the size
+    /// limit is read, even from a file that grows while it is read.
     fn read(&self, path: &Path) -> Result<Vec<u8>, SkipReason> {
         let unreadable = |e: std::io::Error| SkipReason::Unreadable(e.to_string());
-        let len = std::fs::metadata(path).map_err(unreadable)?.len();
+        let file = File::open(path).map_err(unreadable)?;
+        let len = file.metadata().map_err(unreadable)?.len();
         if len > self.max_file_size {
             return Err(SkipReason::TooLarge(len));
         }
-        let data = std::fs::read(path).map_err(unreadable)?;
+        let mut data = Vec::with_capacity(len as usize);
+        file.take(self.max_file_size.saturating_add(1))
+            .read_to_end(&mut data)
+            .map_err(unreadable)?;
         if data.len() as u64 > self.max_file_size {
             return Err(SkipReason::TooLarge(data.len() as u64));
         }

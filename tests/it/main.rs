@@ -21,6 +21,8 @@ mod dir;
 mod gitleaks_compat;
 // install-hook / uninstall-hook: the git pre-commit hook, with real commits
 mod hooks;
+// faults survived and reported: permissions, vanishing files, followed links, truncated packs, full disk, caps
+mod faults;
 // `leakhound git`: whole history, every ref, introducing commits, packed/bare/shallow, bad objects
 mod git_history;
 // `leakhound git --range / --since-commit`: only what a range of commits adds
@@ -39,6 +41,8 @@ mod archives;
 mod notebooks;
 // built-in rules: self-test through the detector, rule-file lint, `rules` command
 mod rules;
+// SIGINT / SIGTERM: partial report marked incomplete, exit 130
+mod signals;
 // `leakhound staged`: the index against HEAD, not the work tree
 mod staged;
 // `leakhound stdin`: --label, exit codes

@@ -157,3 +157,57 @@ fn two_secrets_on_one_line_do_not_reveal_each_other() {
         );
     }
 }
+
+#[test]
+fn a_secret_cut_by_the_edge_of_another_findings_excerpt_stays_hidden() {
+    // Two secrets on one long line: the line excerpt of the first (160
+    // bytes either side) ends inside the second, and the excerpt of the
+    // second starts inside the first.
+    let (a, b) = (github_pat(410), github_pat(411));
+    for gap in [130, 140, 150, 155, 158] {
+        let t = TestDir::new();
+        t.write(
+            "long.js",
+            format!("x=\"{a}\"{}y=\"{b}\"\n", " ".repeat(gap)),
+        );
+        for format in FORMATS {
+            let run = t.run(&["dir", ".", "--format", format]);
+            run.expect_code(1);
+            for secret in [&a, &b] {
+                let context = format!("gap {gap}, {format}");
+                assert_hidden(secret, &run.stdout, &context);
+                assert_hidden(secret, &run.stderr, &context);
+            }
+        }
+    }
+}
+
+#[test]
+fn secrets_stay_out_of_logs_and_error_messages() {
+    let (t, secrets) = tree();
+    // Verbose, with RUST_LOG asking every library for everything.
+    let run = Run::from(
+        t.cmd()
+            .args(["dir", ".", "-c", "lh.toml", "-v"])
+            .env("RUST_LOG", "trace")
+            .output()
+            .unwrap(),
+    );
+    run.expect_code(1);
+    // A report that cannot be written.
+    let failed = t.run(&["dir", ".", "-c", "lh.toml", "-o", "no/such/dir/r.json"]);
+    failed.expect_code(2);
+    // A config that quotes a secret where a list was expected.
+    t.write(
+        "bad.toml",
+        format!("[allowlist]\nregexes = \"{}\"\n", secrets[0]),
+    );
+    let bad = t.run(&["dir", ".", "-c", "bad.toml"]);
+    bad.expect_code(2);
+    assert_eq!(bad.stderr_lines().len(), 1, "{bad:#?}");
+    for s in &secrets {
+        assert_hidden(s, &run.stderr, "-v with RUST_LOG=trace");
+        assert_hidden(s, &failed.stderr, "write error");
+        assert_hidden(s, &bad.stderr, "config error");
+    }
+}

@@ -14,6 +14,7 @@ use git2::{ObjectType, Oid, Repository, Sort};
 use rayon::prelude::*;
 
 use super::{commit_info, git_error, object_error, History, OidMap, OidSet};
+use crate::cancel;
 use crate::finding::CommitInfo;
 use crate::sources::{Skip, SkipReason, SourceError};
 
@@ -244,6 +245,11 @@ impl History {
         };
         let mut out = Vec::with_capacity(commits.len());
         for &id in commits {
+            if cancel::requested() {
+                // Interrupted: the caller reports without attribution.
+                out.push(None);
+                continue;
+            }
             match repo.find_commit(id) {
                 Ok(c) => out.push(Some(CommitScan {
                     parents: c.parent_ids().collect(),

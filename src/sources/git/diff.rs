@@ -14,6 +14,7 @@ use std::{
 use git2::{Commit, Delta, Diff, DiffFindOptions, DiffOptions, Oid, Patch, Repository, Sort};
 
 use super::{commit_info, git_error, is_lfs_pointer, object_error, open, repository_info, root_of};
+use crate::cancel;
 use crate::finding::{CommitInfo, Origin};
 use crate::sources::{is_binary, Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
 
@@ -107,6 +108,9 @@ impl Diffs {
                     walk.hide(*f).map_err(|e| git_error("revwalk", &e))?;
                 }
                 for id in walk {
+                    if cancel::requested() {
+                        break;
+                    }
                     let id = id.map_err(|e| git_error("revwalk", &e))?;
                     let commit = self
                         .repo
@@ -180,6 +184,18 @@ impl Diffs {
                     reason,
                 })
             };
+            // The header tells the size without inflating the blob.
+            match self.repo.odb().and_then(|odb| odb.read_header(change.blob)) {
+                Ok((size, _)) if size as u64 > self.max_file_size => {
+                    skip(SkipReason::TooLarge(size as u64));
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    skip(object_error(&e));
+                    continue;
+                }
+            }
             let blob = match self.repo.find_blob(change.blob) {
                 Ok(b) => b,
                 Err(e) => {

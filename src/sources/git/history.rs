@@ -15,6 +15,7 @@ use git2::{ObjectType, Oid, Repository};
 use rayon::prelude::*;
 
 use super::{git_error, is_lfs_pointer, open, packs, repository_info, root_of, OidSet};
+use crate::cancel;
 use crate::finding::Origin;
 use crate::progress::Progress;
 use crate::sources::{skip_as_binary, Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
@@ -109,7 +110,24 @@ impl History {
                 let repo = repo.as_ref().map_err(|e| SourceError::Io(e.to_string()))?;
                 let odb = repo.odb().map_err(|e| git_error("object database", &e))?;
                 for &oid in chunk {
+                    if cancel::requested() {
+                        break;
+                    }
                     progress.blob_done();
+                    // The header tells the inflated size without inflating:
+                    // a blob above the limit is never read into memory.
+                    match odb.read_header(oid) {
+                        Ok((size, ObjectType::Blob)) if size as u64 > self.max_file_size => {
+                            skip(oid, SkipReason::TooLarge(size as u64));
+                            continue;
+                        }
+                        Ok((_, ObjectType::Blob)) => {}
+                        Ok(_) => continue,
+                        Err(e) => {
+                            skip(oid, SkipReason::Corrupt(e.message().to_string()));
+                            continue;
+                        }
+                    }
                     let object = match odb.read(oid) {
                         Ok(o) => o,
                         Err(e) => {
