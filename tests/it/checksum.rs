@@ -81,11 +81,7 @@ fn rules_check_names_the_checksum_when_an_example_fails_it() {
     t.write("zz.toml", config);
     let run = t.run(&["rules", "check", "-c", "zz.toml"]);
     run.expect_code(1);
-    let fails: Vec<&str> = run
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("FAIL "))
-        .collect();
+    let fails: Vec<&str> = run.check_failures();
     assert_eq!(fails.len(), 1, "{run:#?}");
     assert!(
         fails[0].contains("example 2") && fails[0].contains("checksum (github-crc32)"),

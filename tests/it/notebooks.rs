@@ -2,7 +2,7 @@
 //! or a service-account JSON embedded as a string, is found as the key it
 //! is, at its line in the file.
 
-use crate::support::{base62_noise, github_pat, TestDir};
+use crate::support::{base62_noise, github_pat, JsonFinding, TestDir};
 
 /// A PEM private key body of `lines` lines of 64 base64 characters.
 fn pem(seed: u64, lines: usize) -> String {
@@ -50,16 +50,13 @@ fn a_private_key_in_a_notebook_cell_is_found_at_its_line() {
     let run = t.run(&["dir", ".", "--format", "json", "--show-secrets"]);
     run.expect_code(1);
     let found = run.findings();
-    let key_finding = found
-        .iter()
-        .find(|f| f.rule_id == "private-key-pkcs8")
-        .unwrap_or_else(|| panic!("no key finding: {found:#?}"));
-    assert_eq!(key_finding.line, 8);
-    assert_eq!(key_finding.column, 18);
-    assert_eq!(key_finding.end_line, 13);
-    assert_eq!(key_finding.decoded, vec!["escaped"]);
+    let hit = key_finding(&found);
+    assert_eq!(hit.line, 8);
+    assert_eq!(hit.column, 18);
+    assert_eq!(hit.end_line, 13);
+    assert_eq!(hit.decoded, vec!["escaped"]);
     // The secret is the key itself, newlines and all.
-    assert_eq!(key_finding.secret, key);
+    assert_eq!(hit.secret, key);
     let token = found.iter().find(|f| f.rule_id == "github-pat").unwrap();
     assert_eq!(token.line, 15);
     assert_eq!(found.len(), 2, "{found:#?}");
@@ -76,10 +73,7 @@ fn a_private_key_in_a_notebook_cell_is_found_at_its_line() {
         "0",
     ]);
     let plain = plain.findings();
-    let raw = plain
-        .iter()
-        .find(|f| f.rule_id == "private-key-pkcs8")
-        .unwrap();
+    let raw = key_finding(&plain);
     assert_ne!(raw.secret, key);
 }
 
@@ -101,12 +95,17 @@ fn a_service_account_json_embedded_as_a_string_is_found() {
     let run = t.run(&["dir", ".", "--format", "json", "--show-secrets"]);
     run.expect_code(1);
     let found = run.findings();
-    let key_finding = found
+    let hit = key_finding(&found);
+    assert_eq!(hit.line, 3);
+    assert_eq!(hit.secret, key);
+    assert_eq!(hit.decoded, vec!["escaped", "escaped"]);
+    assert!(found.iter().all(|f| f.line == 3), "{found:#?}");
+}
+
+/// The private-key finding among `found`.
+fn key_finding(found: &[JsonFinding]) -> &JsonFinding {
+    found
         .iter()
         .find(|f| f.rule_id == "private-key-pkcs8")
-        .unwrap_or_else(|| panic!("no key finding: {found:#?}"));
-    assert_eq!(key_finding.line, 3);
-    assert_eq!(key_finding.secret, key);
-    assert_eq!(key_finding.decoded, vec!["escaped", "escaped"]);
-    assert!(found.iter().all(|f| f.line == 3), "{found:#?}");
+        .unwrap_or_else(|| panic!("no key finding: {found:#?}"))
 }

@@ -354,11 +354,7 @@ fn rules_check_agrees_with_the_library_self_test() {
     let failures = selftest(&builtin_rules());
     let run = t.run(&["rules", "check"]);
     run.expect_code(if failures.is_empty() { 0 } else { 1 });
-    let fails = run
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("FAIL "))
-        .count();
+    let fails = run.check_failures().len();
     assert_eq!(fails, failures.len(), "{run:#?}");
     let last = run.stdout.lines().last().unwrap_or_default();
     assert!(
@@ -394,11 +390,7 @@ fn rules_check_runs_the_examples_of_a_user_config() {
     t.write("bad.toml", &bad);
     let run = t.run(&["rules", "check", "-c", "bad.toml"]);
     run.expect_code(1);
-    let fails: Vec<&str> = run
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("FAIL "))
-        .collect();
+    let fails: Vec<&str> = run.check_failures();
     assert_eq!(fails.len(), 2, "{run:#?}");
     assert!(
         fails

@@ -140,6 +140,14 @@ impl Run {
         log
     }
 
+    /// The `FAIL ...` lines of `rules check`.
+    pub fn check_failures(&self) -> Vec<&str> {
+        self.stdout
+            .lines()
+            .filter(|l| l.starts_with("FAIL "))
+            .collect()
+    }
+
     /// The lines of stderr that are not empty.
     pub fn stderr_lines(&self) -> Vec<&str> {
         self.stderr
@@ -211,21 +219,6 @@ pub fn base62_noise(seed: u64, n: usize) -> String {
         .collect()
 }
 
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 fn base62_fixed(mut n: u32, width: usize) -> String {
     let mut out = vec![b'0'; width];
     for slot in out.iter_mut().rev() {
@@ -240,7 +233,7 @@ fn base62_fixed(mut n: u32, width: usize) -> String {
 /// built-in `github-pat` rule reports. Fake, different per seed.
 pub fn github_pat(seed: u64) -> String {
     let body = base62_noise(seed, 30);
-    let sum = base62_fixed(crc32(body.as_bytes()), 6);
+    let sum = base62_fixed(crc32fast::hash(body.as_bytes()), 6);
     format!("{}{body}{sum}", "ghp_")
 }
 
