@@ -1,9 +1,12 @@
-//! Arbitrary bytes through the full built-in rule set, as standard input
-//! and as a file (so path rules and path allowlists run too).
+//! Arbitrary bytes through the full built-in rule set, the way a scan runs
+//! them: the detector plus decoding (base64, hex, percent, escaped strings)
+//! and archives (zip, tar, gzip, bzip2, xz), as standard input and as a file
+//! (so path rules and path allowlists run too).
 #![no_main]
 
 use std::{path::PathBuf, sync::OnceLock};
 
+use leakhound::deep::{Deep, DeepOptions};
 use leakhound::{Config, DetectOptions, Detector, Origin, RuleSet};
 use libfuzzer_sys::fuzz_target;
 
@@ -13,16 +16,21 @@ fn rules() -> &'static RuleSet {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let detector = Detector::new(rules(), DetectOptions::default());
+    let opts = DetectOptions::default();
+    let detector = Detector::new(rules(), opts);
+    let deep = Deep::new(&detector, DeepOptions::default());
     let stdin = Origin::Stdin {
         label: "fuzz".into(),
     };
-    for f in detector.scan(data, &stdin) {
-        assert!(f.span.start <= f.span.end && f.span.end <= data.len());
+    for f in deep.scan(data, &stdin).findings {
+        // Findings of archive members point into the member, not `data`.
+        if f.origin == stdin {
+            assert!(f.span.start <= f.span.end && f.span.end <= data.len());
+        }
         assert!(f.start.line <= f.end.line);
     }
     let file = Origin::File {
         path: PathBuf::from("src/config/.env"),
     };
-    detector.scan(data, &file);
+    deep.scan(data, &file);
 });
