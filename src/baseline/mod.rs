@@ -1,9 +1,10 @@
 //! Known findings to stay quiet about: ignore files (`.leakhoundignore`,
 //! `.gitleaksignore`), baselines (an earlier JSON report, leakhound's or
-//! gitleaks', or a detect-secrets baseline), and the config and baseline files themselves. Matching is by
-//! secret fingerprint where the entry carries one, so a known secret that
-//! moves stays known while a new secret on a known line is new; gitleaks'
-//! position entries (`commit:file:rule-id:line`) match by position.
+//! gitleaks', or a detect-secrets baseline), and the config and baseline
+//! files themselves. Matching is by secret fingerprint where the entry
+//! carries one, so a known secret that moves stays known while a new secret
+//! on a known line is new; gitleaks' position entries
+//! (`commit:file:rule-id:line`) match by position.
 
 mod ignore_file;
 mod report_file;
@@ -14,7 +15,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use sha2::{Digest, Sha256};
+use sha1::{Digest, Sha1};
 
 use crate::finding::{path_string, Finding, Origin};
 
@@ -76,15 +77,10 @@ fn same_path(found: &str, entry: &str) -> bool {
             .is_some_and(|head| head.ends_with('/'))
 }
 
-/// The SHA-256 of a secret, for baselines that carry secrets but not our
-/// fingerprints (gitleaks reports written without `--redact`).
-fn secret_digest(secret: &str) -> [u8; 32] {
-    Sha256::digest(secret.as_bytes()).into()
-}
-
-/// detect-secrets' `hashed_secret`: the SHA-1 of the secret, lowercase hex.
+/// The SHA-1 of a secret, lowercase hex: detect-secrets' `hashed_secret`,
+/// and how secrets in clear from gitleaks reports are kept.
 fn sha1_hex(secret: &str) -> String {
-    sha1::Sha1::digest(secret.as_bytes())
+    Sha1::digest(secret.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
@@ -94,7 +90,6 @@ fn sha1_hex(secret: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Suppressions {
     fingerprints: HashSet<String>,
-    secrets: HashSet<[u8; 32]>,
     secret_sha1s: HashSet<String>,
     positions: Vec<PositionEntry>,
     own_files: Vec<PathBuf>,
@@ -126,7 +121,7 @@ impl Suppressions {
                     self.fingerprints.insert(f);
                 }
                 report_file::Known::Secret(s) => {
-                    self.secrets.insert(secret_digest(&s));
+                    self.secret_sha1s.insert(sha1_hex(&s));
                 }
                 report_file::Known::Position(p) => self.positions.push(p),
                 report_file::Known::SecretSha1(h) => {
@@ -148,7 +143,6 @@ impl Suppressions {
     /// Whether nothing is suppressed.
     pub fn is_empty(&self) -> bool {
         self.fingerprints.is_empty()
-            && self.secrets.is_empty()
             && self.secret_sha1s.is_empty()
             && self.positions.is_empty()
             && self.own_files.is_empty()
@@ -158,7 +152,6 @@ impl Suppressions {
     /// are resolved to recognise leakhound's own files.
     pub fn suppresses(&self, f: &Finding, root: &Path) -> bool {
         self.fingerprints.contains(&f.fingerprint.to_hex())
-            || self.secrets.contains(&secret_digest(f.secret.expose()))
             || (!self.secret_sha1s.is_empty()
                 && self.secret_sha1s.contains(&sha1_hex(f.secret.expose())))
             || self.positions.iter().any(|p| p.matches(f))
