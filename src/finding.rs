@@ -307,6 +307,30 @@ impl Finding {
 }
 
 #[cfg(test)]
+impl Finding {
+    /// A minimal finding at `at` from `origin`, for reporters' unit tests.
+    pub fn for_tests(at: Position, origin: Origin) -> Finding {
+        let secret = Secret::new("x");
+        Finding {
+            rule_id: "r".into(),
+            description: "d".into(),
+            severity: Severity::Low,
+            tags: Vec::new().into(),
+            fingerprint: Fingerprint::new("r", &secret),
+            secret,
+            matched: Excerpt::new("x", 0..1),
+            line: Excerpt::new("x", 0..1),
+            span: 0..0,
+            start: at,
+            end: at,
+            entropy: 0.0,
+            origin,
+            decoded: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

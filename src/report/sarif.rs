@@ -236,28 +236,12 @@ mod tests {
     /// start column of `usize::MAX` overflowed computing `endColumn`.
     #[test]
     fn extreme_positions_render() {
-        use crate::finding::{Excerpt, Fingerprint, Origin, Position, Secret};
-        let secret = Secret::new("x");
+        use crate::finding::{Origin, Position};
         let at = Position {
             line: usize::MAX,
             column: usize::MAX,
         };
-        let finding = Finding {
-            rule_id: "r".into(),
-            description: "d".into(),
-            severity: Severity::Low,
-            tags: Vec::new().into(),
-            fingerprint: Fingerprint::new("r", &secret),
-            secret,
-            matched: Excerpt::new("x", 0..1),
-            line: Excerpt::new("x", 0..1),
-            span: 0..0,
-            start: at,
-            end: at,
-            entropy: 0.0,
-            origin: Origin::Stdin { label: "s".into() },
-            decoded: Vec::new(),
-        };
+        let finding = Finding::for_tests(at, Origin::Stdin { label: "s".into() });
         let opts = RenderOptions {
             redact: true,
             color: false,

@@ -24,7 +24,7 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         )?;
         writeln!(out, "  {}", f.description)?;
         if let Some(c) = f.origin.commit() {
-            let short = &c.id[..c.id.len().min(8)];
+            let short: String = c.id.chars().take(8).collect();
             writeln!(
                 out,
                 "  commit: {short} {} {} <{}>",
@@ -55,4 +55,42 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         "{incomplete}{verdict}: {}",
         summary(&report.stats, report.duration)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::finding::{CommitInfo, Finding, Origin, Position};
+
+    /// Found by the `report` fuzz target (fuzz/regressions/report/): a
+    /// commit id whose eighth byte is inside a multi-byte character.
+    #[test]
+    fn a_commit_id_is_shortened_by_characters() {
+        let commit = CommitInfo {
+            id: "abcdefg\u{2cd}h".into(),
+            author: "a".into(),
+            email: "e".into(),
+            date: "d".into(),
+            message: "m".into(),
+        };
+        let origin = Origin::Git {
+            path: "p".into(),
+            blob: "b".into(),
+            commit: Some(Arc::new(commit)),
+        };
+        let at = Position { line: 1, column: 1 };
+        let mut report = Report::default();
+        report.findings.push(Finding::for_tests(at, origin));
+        let opts = RenderOptions {
+            redact: true,
+            color: false,
+        };
+        let mut out = Vec::new();
+        render(&report, &opts, &mut out).unwrap();
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .contains("commit: abcdefg\u{2cd} "));
+    }
 }
