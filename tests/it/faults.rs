@@ -24,6 +24,21 @@ use crate::support::{github_pat, loc, locations, Run, TestDir, TestRepo};
 /// `leakhound ARGS` in `dir`, as an unprivileged user (via `setpriv`) when
 /// the tests run as root, so file permissions apply; `None` if running as
 /// root without `setpriv`.
+/// Checks that the unprivileged scan `run` reported only `open.env`; `None`
+/// (with a note) when it could not run without root's permissions.
+fn only_open_env_found(run: Option<Run>) -> Option<Run> {
+    let Some(run) = run else {
+        eprintln!("skipped: running as root without setpriv, permissions do not apply");
+        return None;
+    };
+    run.expect_code(1);
+    assert_eq!(
+        locations(&run.findings()),
+        vec![loc("open.env", 1, "github-pat")]
+    );
+    Some(run)
+}
+
 fn run_unprivileged(dir: &Path, args: &[&str]) -> Option<Run> {
     let root = Path::new("/proc/self").metadata().is_ok_and(|m| {
         use std::os::unix::fs::MetadataExt;
@@ -58,15 +73,9 @@ fn an_unreadable_directory_is_named_and_the_rest_is_scanned() {
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
     let run = run_unprivileged(t.path(), &["dir", ".", "--format", "json"]);
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
-    let Some(run) = run else {
-        eprintln!("skipped: running as root without setpriv, permissions do not apply");
+    let Some(run) = only_open_env_found(run) else {
         return;
     };
-    run.expect_code(1);
-    assert_eq!(
-        locations(&run.findings()),
-        vec![loc("open.env", 1, "github-pat")]
-    );
     assert!(
         run.stderr
             .lines()
@@ -82,15 +91,10 @@ fn an_unreadable_file_is_named_even_when_the_tests_run_as_root() {
     let locked = t.write("locked.env", format!("T={}\n", github_pat(302)));
     t.write("open.env", format!("T={}\n", github_pat(303)));
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
-    let Some(run) = run_unprivileged(t.path(), &["dir", ".", "--format", "json"]) else {
-        eprintln!("skipped: running as root without setpriv, permissions do not apply");
+    let run = run_unprivileged(t.path(), &["dir", ".", "--format", "json"]);
+    let Some(run) = only_open_env_found(run) else {
         return;
     };
-    run.expect_code(1);
-    assert_eq!(
-        locations(&run.findings()),
-        vec![loc("open.env", 1, "github-pat")]
-    );
     assert!(
         run.stderr
             .lines()
