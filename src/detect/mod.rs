@@ -247,6 +247,7 @@ impl<'r> Detector<'r> {
         let data = ctx.data;
         let whole = caps.get_match().map(|m| m.range()).ok_or(Drop::Empty)?;
         let span = secret_span(rule, caps).unwrap_or_else(|| trim_newlines(data, whole.clone()));
+        let whole = location::own_lines(data, whole, &span);
         let secret_bytes = &data[span.clone()];
         if secret_bytes.is_empty() {
             return Err(Drop::Empty);
