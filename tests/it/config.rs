@@ -565,3 +565,35 @@ fn a_user_rule_ending_in_whitespace_stays_on_its_line() {
     assert_eq!(locations(&found), vec![loc("a.env", 1, "zz-token")]);
     assert_eq!(found[0].matched, "zz_token=k3j4…(24)", "{found:?}");
 }
+
+/// Issue 12: `leakhound:allow stripe-secrt-key` (a typo) or gitleaks'
+/// `generic-api-key` allowed everything, silently. An id no rule has allows
+/// nothing and is named in a warning with the file and line; a free-text
+/// reason still allows everything.
+#[test]
+fn an_unknown_rule_id_after_leakhound_allow_allows_nothing_and_warns() {
+    let t = TestDir::new();
+    t.write(
+        "a.env",
+        format!(
+            "A={} # leakhound:allow github-patt\nB={} # leakhound:allow generic-api-key\nC={} # leakhound:allow because it is revoked\n",
+            github_pat(600),
+            github_pat(601),
+            github_pat(602)
+        ),
+    );
+    let run = json(&t, &["dir", "."]);
+    run.expect_code(1);
+    assert_eq!(
+        locations(&run.findings()),
+        vec![loc("a.env", 1, "github-pat"), loc("a.env", 2, "github-pat")]
+    );
+    for (line, id) in [(1, "github-patt"), (2, "generic-api-key")] {
+        assert!(
+            run.stderr.contains(&format!(
+                "warning: a.env:{line}: `leakhound:allow {id}`: no rule '{id}'"
+            )),
+            "{run:#?}"
+        );
+    }
+}
