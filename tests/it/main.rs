@@ -11,6 +11,8 @@ mod action;
 mod checksum;
 // command line: exit codes, --help, --version, bad flags
 mod cli;
+// confidence: the rule field, in every report, --min-confidence
+mod confidence;
 // configuration: --config, discovery, [extend], allowlists, inline allow comments
 mod config;
 // generic rules: test paths skipped, values that are not secrets dropped
