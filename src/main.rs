@@ -13,7 +13,13 @@ use leakhound::cli::{self, Args, Outcome};
 
 fn main() -> ExitCode {
     install_panic_hook();
-    let args = Args::parse();
+    let args = match cli::gitleaks_habits(std::env::args_os().collect()) {
+        Ok(argv) => Args::parse_from(argv),
+        Err(e) => {
+            eprintln!("leakhound: error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     match panic::catch_unwind(|| cli::run(args)) {
         Ok(Ok(Outcome::Clean)) => ExitCode::SUCCESS,
         Ok(Ok(Outcome::Leaks(code))) => ExitCode::from(code),

@@ -3,6 +3,7 @@
 //! other one; exit codes are decided from its [`Outcome`] in `main`.
 
 mod args;
+mod habits;
 mod hook;
 
 use std::{
@@ -26,6 +27,7 @@ use crate::scan;
 use crate::sources::{git, DirSource, StdinSource};
 
 pub use args::{Args, BaselineCommand, Command, CommonArgs, RulesCommand};
+pub use habits::rewrite as gitleaks_habits;
 
 /// How a successful run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
