@@ -317,6 +317,11 @@ fn finish(common: &CommonArgs, setup: &Setup, mut report: Report) -> Result<Outc
         for note in &report.stats.notes {
             eprintln!("leakhound: note: {note}");
         }
+        if !common.no_inline_allow {
+            for w in crate::detect::unknown_allow_warnings(&report.findings, rules) {
+                eprintln!("leakhound: warning: {w}");
+            }
+        }
     }
     let to_terminal = common.output.is_none() && io::stdout().is_terminal();
     let opts = RenderOptions {

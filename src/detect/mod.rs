@@ -17,7 +17,7 @@ use crate::deep::DeepOptions;
 use crate::finding::{Excerpt, Finding, Fingerprint, Origin, Secret};
 use crate::rules::{Candidate, Confidence, Rule, RuleSet};
 
-pub use allow::inline_allowed;
+pub use allow::{inline_allowed, unknown_allow_ids};
 pub use entropy::shannon;
 pub use location::{line_around, LineIndex};
 pub use selftest::{selftest, ExampleFailure};
@@ -253,6 +253,7 @@ impl<'r> Detector<'r> {
         let data = ctx.data;
         let whole = caps.get_match().map(|m| m.range()).ok_or(Drop::Empty)?;
         let span = secret_span(rule, caps).unwrap_or_else(|| trim_newlines(data, whole.clone()));
+        let whole = location::own_lines(data, whole, &span);
         let secret_bytes = &data[span.clone()];
         if secret_bytes.is_empty() {
             return Err(Drop::Empty);
@@ -364,6 +365,25 @@ fn trim_newlines(data: &[u8], mut r: Range<usize>) -> Range<usize> {
         r.end -= 1;
     }
     r
+}
+
+/// One warning per finding whose line carries `leakhound:allow <id>` with
+/// an id no rule in `rules` has: that comment allowed nothing.
+pub fn unknown_allow_warnings(findings: &[Finding], rules: &RuleSet) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in findings {
+        let line = f.line.render(true);
+        for id in unknown_allow_ids(line.as_bytes(), |w| rules.get(w).is_some()) {
+            let at = format!("{}:{}", f.origin.display_path(), f.start.line);
+            let warning = format!(
+                "{at}: `leakhound:allow {id}`: no rule '{id}' is in force, so it allows nothing (`leakhound rules list` lists the ids)"
+            );
+            if !out.contains(&warning) {
+                out.push(warning);
+            }
+        }
+    }
+    out
 }
 
 /// Whether `span` overlaps one of `spans`.

@@ -415,3 +415,32 @@ fn rules_check_runs_the_examples_of_a_user_config() {
         "{fails:?}"
     );
 }
+
+/// Issue 12: a regex ending in a terminator class that can consume `\n`
+/// (`(?:[^A-Za-z0-9/+=]|$)`) glued the next line onto the match, and an
+/// allow comment there silenced the finding. No built-in regex may match
+/// past the end of one of its examples when another line follows.
+#[test]
+fn no_builtin_regex_reaches_into_the_next_line() {
+    let rules = builtin_rules();
+    let mut problems = Vec::new();
+    for rule in rules.rules() {
+        let Some(pattern) = rule.regex() else {
+            continue;
+        };
+        for example in &rule.examples {
+            let text = format!("{example}\nnext = 1 # gitleaks:allow\n");
+            for m in pattern.regex().find_iter(text.as_bytes()) {
+                if m.end() > example.len() {
+                    problems.push(format!("{}: {:?}", rule.id, &text[m.range()]));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} match(es) reach into the next line (end the regex with `(?:[^\\n...]|(?m:$))`):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
