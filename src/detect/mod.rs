@@ -15,7 +15,7 @@ use regex_automata::{util::captures::Captures, Input};
 
 use crate::deep::DeepOptions;
 use crate::finding::{Excerpt, Finding, Fingerprint, Origin, Secret};
-use crate::rules::{Candidate, Rule, RuleSet};
+use crate::rules::{basic_auth_user, Candidate, Checksum, Rule, RuleSet};
 
 pub use allow::inline_allowed;
 pub use entropy::shannon;
@@ -289,9 +289,18 @@ impl<'r> Detector<'r> {
             span.start.saturating_sub(outer.start)
                 ..span.end.min(outer.end).saturating_sub(outer.start)
         };
+        // Basic credentials name their user in clear (the password stays
+        // the redacted secret).
+        let description = match rule.checksum {
+            Some(Checksum::BasicAuthPair) => basic_auth_user(secret_bytes).map_or_else(
+                || rule.description.clone(),
+                |user| format!("{} (user '{user}')", rule.description).into(),
+            ),
+            _ => rule.description.clone(),
+        };
         Ok(Finding {
             rule_id: rule.id.clone(),
-            description: rule.description.clone(),
+            description,
             severity: rule.severity,
             tags: rule.tags.clone(),
             fingerprint: Fingerprint::new(&rule.id, &secret),

@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::config::{Config, ConfigError, RuleEntry, SourceLine};
 
 pub use allowlist::{Allowlist, Candidate, RegexTarget};
-pub use checksum::Checksum;
+pub use checksum::{basic_auth_user, Checksum};
 pub use pattern::{LazyPattern, Pattern};
 pub use prefilter::{Hit, Prefilter};
 
