@@ -96,6 +96,12 @@ pub enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Explain a silence: for each candidate on a line of a file, which rule
+    /// matched and which stage dropped it (or that it is reported).
+    Explain {
+        /// FILE or FILE:LINE (every line of the file without LINE).
+        target: String,
+    },
 }
 
 /// `leakhound rules ...`

@@ -8,6 +8,7 @@ mod composite;
 mod entropy;
 mod location;
 mod selftest;
+mod trace;
 
 use std::ops::Range;
 
@@ -21,6 +22,7 @@ pub use allow::inline_allowed;
 pub use entropy::shannon;
 pub use location::{line_around, LineIndex};
 pub use selftest::{selftest, ExampleFailure};
+pub use trace::{trace, Outcome, Trace};
 
 /// Bytes searched around a keyword beyond the rule's longest match, so a
 /// keyword just outside a bounded match (a variable name) still counts.
@@ -66,10 +68,10 @@ pub enum Drop {
     Entropy(f64, f64),
     /// An inline allow comment on the line.
     InlineAllow,
-    /// A global allowlist.
-    GlobalAllowlist,
-    /// The rule's own allowlist.
-    RuleAllowlist,
+    /// A global allowlist: its index in [`RuleSet::global_allowlists`].
+    GlobalAllowlist(usize),
+    /// The rule's own allowlist: its index in the rule's `allowlists`.
+    RuleAllowlist(usize),
 }
 
 /// The detector: a rule set plus options.
@@ -141,9 +143,9 @@ impl<'r> Detector<'r> {
                             let whole = caps.get_match().map(|m| m.range());
                             disproved.extend(secret_span(rule, &caps).or(whole));
                         }
-                        Err(Drop::InlineAllow | Drop::GlobalAllowlist | Drop::RuleAllowlist)
-                            if !generic =>
-                        {
+                        Err(
+                            Drop::InlineAllow | Drop::GlobalAllowlist(_) | Drop::RuleAllowlist(_),
+                        ) if !generic => {
                             allowed.extend(caps.get_match().map(|m| m.range()));
                         }
                         Err(_) => {}
@@ -273,15 +275,16 @@ impl<'r> Detector<'r> {
             path: ctx.path.unwrap_or_default(),
             commit: ctx.commit,
         };
-        if self
+        if let Some(i) = self
             .rules
-            .global_allowlists_for(&rule.id)
-            .any(|a| a.allows(&candidate))
+            .global_allowlists()
+            .iter()
+            .position(|a| a.applies_to(&rule.id) && a.allows(&candidate))
         {
-            return Err(Drop::GlobalAllowlist);
+            return Err(Drop::GlobalAllowlist(i));
         }
-        if rule.allowlists.iter().any(|a| a.allows(&candidate)) {
-            return Err(Drop::RuleAllowlist);
+        if let Some(i) = rule.allowlists.iter().position(|a| a.allows(&candidate)) {
+            return Err(Drop::RuleAllowlist(i));
         }
         let lines = ctx.lines.get_or_init(|| LineIndex::new(data));
         let secret = Secret::new(String::from_utf8_lossy(secret_bytes));

@@ -45,6 +45,17 @@ impl Checksum {
         }
     }
 
+    /// What a secret must be to pass, in words (for `explain`).
+    pub fn requirement(self) -> &'static str {
+        match self {
+            Checksum::GithubCrc32 => "its last 6 characters are not the CRC32 of the 30 before",
+            Checksum::NkeyCrc16 => "its base32 does not end in the CRC16 of the seed",
+            Checksum::BasicAuthPair => {
+                "decoded, it is not user:password with a password that is not a placeholder"
+            }
+        }
+    }
+
     /// Whether `secret` carries a valid checksum.
     pub fn verify(self, secret: &[u8]) -> bool {
         match self {
@@ -140,9 +151,32 @@ fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
 
 /// Passwords that only stand in for one, in docs and samples.
 const PLACEHOLDER_PASSWORDS: &[&str] = &[
-    "password", "pass", "passwd", "pwd", "secret", "changeme", "test", "testing", "xxx", "xxxx",
-    "foo", "bar", "baz", "user", "admin", "root", "guest", "example", "dummy", "none", "null",
-    "token", "api_key", "apikey", "placeholder", "redacted",
+    "password",
+    "pass",
+    "passwd",
+    "pwd",
+    "secret",
+    "changeme",
+    "test",
+    "testing",
+    "xxx",
+    "xxxx",
+    "foo",
+    "bar",
+    "baz",
+    "user",
+    "admin",
+    "root",
+    "guest",
+    "example",
+    "dummy",
+    "none",
+    "null",
+    "token",
+    "api_key",
+    "apikey",
+    "placeholder",
+    "redacted",
 ];
 
 /// The user of base64 `user:password` credentials (RFC 7617): valid base64,
@@ -160,8 +194,12 @@ pub fn basic_auth_user(secret: &[u8]) -> Option<String> {
     let placeholder = PLACEHOLDER_PASSWORDS
         .iter()
         .any(|p| lower.trim_end_matches(|c: char| c.is_ascii_digit()) == *p)
-        || lower.chars().all(|c| c == lower.chars().next().unwrap_or('x'))
-        || ["${", "{{", "<", "%s", "$("].iter().any(|t| password.starts_with(t));
+        || lower
+            .chars()
+            .all(|c| c == lower.chars().next().unwrap_or('x'))
+        || ["${", "{{", "<", "%s", "$("]
+            .iter()
+            .any(|t| password.starts_with(t));
     let ok = !user.is_empty()
         && user.len() <= 128
         && !user.contains(' ')
@@ -286,7 +324,14 @@ mod tests {
             basic_auth_user(enc("deploy:Wk9!qTz").as_bytes()).as_deref(),
             Some("deploy")
         );
-        for not in ["user:pass", "admin:password1", "nocolon", ":Wk9!qTz", "u:xx", "u:${PW}"] {
+        for not in [
+            "user:pass",
+            "admin:password1",
+            "nocolon",
+            ":Wk9!qTz",
+            "u:xx",
+            "u:${PW}",
+        ] {
             assert_eq!(basic_auth_user(enc(not).as_bytes()), None, "{not}");
         }
         assert_eq!(basic_auth_user(b"Authentication"), None);

@@ -47,3 +47,5 @@ mod signals;
 mod staged;
 // `leakhound stdin`: --label, exit codes
 mod stdin;
+// `leakhound explain FILE[:LINE]`: which rule matched, which stage dropped it
+mod explain;
