@@ -297,6 +297,7 @@ fn load_config(common: &CommonArgs, root: &Path) -> Result<Config> {
 fn detect_options(common: &CommonArgs) -> DetectOptions {
     DetectOptions {
         inline_allow: !common.no_inline_allow,
+        min_confidence: common.min_confidence,
         deep: DeepOptions {
             max_decode_depth: common.max_decode_depth,
             archives: (!common.no_archives).then_some(archive::Limits {
@@ -411,6 +412,7 @@ fn list_rules(rules: &RuleSet, format: Format, out: &mut dyn Write) -> io::Resul
                         "id": &*r.id,
                         "description": &*r.description,
                         "severity": r.severity,
+                        "confidence": r.confidence,
                         "tags": &*r.tags,
                         "keywords": r.keywords,
                         "references": r.references,
@@ -425,9 +427,10 @@ fn list_rules(rules: &RuleSet, format: Format, out: &mut dyn Write) -> io::Resul
             for r in rules.rules() {
                 writeln!(
                     out,
-                    "{:width$}  {:8}  {}  [{}]",
+                    "{:width$}  {:8}  {:6}  {}  [{}]",
                     r.id,
                     r.severity.as_str(),
+                    r.confidence.as_str(),
                     r.description,
                     r.tags.join(", ")
                 )?;

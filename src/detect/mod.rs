@@ -8,6 +8,7 @@ mod composite;
 mod entropy;
 mod location;
 mod selftest;
+mod testpath;
 mod trace;
 
 use std::ops::Range;
@@ -16,12 +17,13 @@ use regex_automata::{util::captures::Captures, Input};
 
 use crate::deep::DeepOptions;
 use crate::finding::{Excerpt, Finding, Fingerprint, Origin, Secret};
-use crate::rules::{basic_auth_user, Candidate, Checksum, Rule, RuleSet};
+use crate::rules::{basic_auth_user, Candidate, Checksum, Confidence, Rule, RuleSet};
 
 pub use allow::inline_allowed;
 pub use entropy::shannon;
 pub use location::{line_around, LineIndex};
 pub use selftest::{selftest, ExampleFailure};
+pub use testpath::is_test_path;
 pub use trace::{trace, Outcome, Trace};
 
 /// Bytes searched around a keyword beyond the rule's longest match, so a
@@ -33,6 +35,8 @@ const KEYWORD_SLACK: usize = 256;
 pub struct DetectOptions {
     /// Honour `gitleaks:allow` / `leakhound:allow` comments.
     pub inline_allow: bool,
+    /// Findings below this confidence are left out.
+    pub min_confidence: Confidence,
     /// Decoding and archives (applied by [`crate::deep::Deep`]).
     pub deep: DeepOptions,
     /// Stop a blob's scan after this many findings (0: no limit).
@@ -43,6 +47,7 @@ impl Default for DetectOptions {
     fn default() -> Self {
         DetectOptions {
             inline_allow: true,
+            min_confidence: Confidence::VeryLow,
             deep: DeepOptions::default(),
             max_findings: 0,
         }
@@ -129,7 +134,7 @@ impl<'r> Detector<'r> {
             let Some(pattern) = rule.regex() else {
                 continue;
             };
-            let generic = is_generic(&rule.id);
+            let generic = rule.is_generic();
             for window in windows {
                 let input = Input::new(data).span(window);
                 for caps in pattern.regex().captures_iter(input) {
@@ -156,7 +161,9 @@ impl<'r> Detector<'r> {
         findings.extend(self.path_findings(&ctx));
         composite::apply(self.rules, &mut findings);
         drop_shadowed_generic(&mut findings, &allowed);
-        findings.retain(|f| !overlaps_any(&f.span, &disproved));
+        findings.retain(|f| {
+            !overlaps_any(&f.span, &disproved) && f.confidence >= self.opts.min_confidence
+        });
         mark_secrets(&mut findings);
         findings.sort_by_key(|f| (f.span.start, f.span.end));
         Scanned { findings, capped }
@@ -224,6 +231,7 @@ impl<'r> Detector<'r> {
                     rule_id: rule.id.clone(),
                     description: rule.description.clone(),
                     severity: rule.severity,
+                    confidence: rule.confidence,
                     tags: rule.tags.clone(),
                     fingerprint: Fingerprint::new(&rule.id, &secret),
                     matched: Excerpt::new(text.clone(), at.clone()),
@@ -301,10 +309,16 @@ impl<'r> Detector<'r> {
             ),
             _ => rule.description.clone(),
         };
+        // A generic finding in test code is reported, one level lower.
+        let confidence = match ctx.path {
+            Some(p) if rule.is_generic() && is_test_path(p) => Confidence::VeryLow,
+            _ => rule.confidence,
+        };
         Ok(Finding {
             rule_id: rule.id.clone(),
             description,
             severity: rule.severity,
+            confidence,
             tags: rule.tags.clone(),
             fingerprint: Fingerprint::new(&rule.id, &secret),
             matched: Excerpt::new(
@@ -371,12 +385,6 @@ fn trim_newlines(data: &[u8], mut r: Range<usize>) -> Range<usize> {
     r
 }
 
-/// Whether a rule is a generic one (`generic` in its id, as in gitleaks):
-/// it gives way to specific rules on the same text.
-pub fn is_generic(id: &str) -> bool {
-    id.contains("generic")
-}
-
 /// Whether `span` overlaps one of `spans`.
 fn overlaps_any(span: &Range<usize>, spans: &[Range<usize>]) -> bool {
     spans
@@ -390,11 +398,11 @@ fn overlaps_any(span: &Range<usize>, spans: &[Range<usize>]) -> bool {
 fn drop_shadowed_generic(findings: &mut Vec<Finding>, allowed: &[Range<usize>]) {
     let specific: Vec<Range<usize>> = findings
         .iter()
-        .filter(|f| !is_generic(&f.rule_id))
+        .filter(|f| !f.is_generic())
         .map(|f| f.span.clone())
         .chain(allowed.iter().cloned())
         .collect();
-    findings.retain(|f| !is_generic(&f.rule_id) || !overlaps_any(&f.span, &specific));
+    findings.retain(|f| !f.is_generic() || !overlaps_any(&f.span, &specific));
 }
 
 /// Marks every finding's secret in every finding's excerpts, so no excerpt

@@ -11,7 +11,7 @@ use regex_automata::{util::captures::Captures, Input};
 
 use super::{location, secret_span, Context, Detector, Drop, LineIndex};
 use crate::finding::{Origin, Secret};
-use crate::rules::{Candidate, Rule};
+use crate::rules::{Candidate, Confidence, Rule};
 
 /// One regex match of one rule, and what became of it.
 #[derive(Clone, Debug)]
@@ -31,8 +31,8 @@ pub struct Trace {
 /// What became of a candidate.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
-    /// It is in the scan's findings.
-    Reported,
+    /// It is in the scan's findings, at this confidence.
+    Reported(Confidence),
     /// A stage dropped it: the stage's name and what it saw.
     Dropped {
         /// keyword, path filter, checksum, entropy, inline allow, allowlist,
@@ -46,7 +46,7 @@ pub enum Outcome {
 impl std::fmt::Display for Outcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Outcome::Reported => f.write_str("reported"),
+            Outcome::Reported(c) => write!(f, "reported ({c} confidence)"),
             Outcome::Dropped { stage, detail } => write!(f, "dropped at {stage}: {detail}"),
         }
     }
@@ -139,7 +139,10 @@ pub(super) fn why_missed(
     origin: &Origin,
 ) -> String {
     let traces = trace(detector, data, origin, None, Some(&rule.id));
-    match traces.iter().find(|t| t.outcome != Outcome::Reported) {
+    match traces
+        .iter()
+        .find(|t| !matches!(t.outcome, Outcome::Reported(_)))
+    {
         Some(t) => t.outcome.to_string(),
         None if traces.is_empty() => {
             match path_filter(rule, &Context::new(data, origin, &origin.display_path())) {
@@ -189,11 +192,11 @@ fn evaluate(
 ) -> Outcome {
     let drop = match detector.evaluate(rule, caps, ctx) {
         Ok(_) => {
-            let kept = reported.iter().any(|f| {
+            let kept = reported.iter().find(|f| {
                 f.rule_id == rule.id && f.span.start <= span.start && span.end <= f.span.end
             });
-            return if kept {
-                Outcome::Reported
+            return if let Some(f) = kept {
+                Outcome::Reported(f.confidence)
             } else {
                 dropped(
                     "shadowed",

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::{RenderOptions, Report};
 use crate::finding::Finding;
-use crate::rules::{RuleSet, Severity};
+use crate::rules::{Confidence, RuleSet, Severity};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/leakhound/leakhound";
@@ -104,7 +104,8 @@ fn descriptor(id: &str, rules: &RuleSet) -> Value {
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": {
             "tags": tags,
-            "precision": "high",
+            "precision": precision(rule.confidence),
+            "confidence": rule.confidence.as_str(),
             "security-severity": security_severity(rule.severity),
         },
     })
@@ -115,6 +116,7 @@ fn result(f: &Finding, rule_index: usize, opts: &RenderOptions) -> Value {
     let mut properties = json!({
         "fingerprint": f.fingerprint.to_hex(),
         "severity": f.severity.as_str(),
+        "confidence": f.confidence.as_str(),
         "entropy": (f.entropy as f64 * 1000.0).round() / 1000.0,
     });
     if let Some(c) = f.origin.commit() {
@@ -143,6 +145,7 @@ fn result(f: &Finding, rule_index: usize, opts: &RenderOptions) -> Value {
         "ruleId": &*f.rule_id,
         "ruleIndex": rule_index,
         "level": level(f.severity),
+        "rank": rank(f.confidence),
         "message": { "text": format!("{} found: {}", f.description, f.secret.shown(opts.redact)) },
         "locations": [],
         "partialFingerprints": {
@@ -175,6 +178,26 @@ fn level(s: Severity) -> &'static str {
         Severity::Critical | Severity::High => "error",
         Severity::Medium => "warning",
         Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// GitHub's `precision` of a rule: how often its alerts are true.
+fn precision(c: Confidence) -> &'static str {
+    match c {
+        Confidence::High => "very-high",
+        Confidence::Medium => "high",
+        Confidence::Low => "medium",
+        Confidence::VeryLow => "low",
+    }
+}
+
+/// SARIF `rank` (0 to 100) of a result: its confidence.
+fn rank(c: Confidence) -> f64 {
+    match c {
+        Confidence::High => 90.0,
+        Confidence::Medium => 60.0,
+        Confidence::Low => 30.0,
+        Confidence::VeryLow => 10.0,
     }
 }
 

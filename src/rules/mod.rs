@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use crate::config::Confidence;
 use crate::config::{Config, ConfigError, RuleEntry, SourceLine};
 
 pub use allowlist::{Allowlist, Candidate, RegexTarget};
@@ -69,6 +70,9 @@ pub struct Rule {
     pub description: Arc<str>,
     /// How bad a leak is.
     pub severity: Severity,
+    /// How sure a finding is a real secret; `low` marks a generic rule,
+    /// which gives way to a specific one on the same text.
+    pub confidence: Confidence,
     /// Labels copied to findings.
     pub tags: Arc<[String]>,
     /// Provider documentation.
@@ -110,6 +114,12 @@ pub struct Required {
 }
 
 impl Rule {
+    /// Whether this is a generic (low-confidence) rule: it gives way to a
+    /// specific rule on the same text.
+    pub fn is_generic(&self) -> bool {
+        self.confidence <= Confidence::Low
+    }
+
     fn new(entry: &RuleEntry) -> Result<Rule, ConfigError> {
         let s = &entry.syntax;
         let id = s.id.get_ref().clone();
@@ -165,6 +175,7 @@ impl Rule {
             id: Arc::from(id.as_str()),
             description: Arc::from(s.description.as_deref().unwrap_or(id.as_str())),
             severity,
+            confidence: s.confidence.unwrap_or_else(|| Confidence::default_for(&id)),
             tags: s.tags.clone().into(),
             references: s.references.clone(),
             keywords: s.keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
