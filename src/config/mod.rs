@@ -160,6 +160,11 @@ pub struct RuleSyntax {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
+    /// A generic rule's finding in test code, a spec, a fixture or an
+    /// example (see `crate::detect::is_test_path`): a credential-like name
+    /// and value there is often test data, but is still committed.
+    #[serde(rename = "very-low")]
+    VeryLow,
     /// A generic rule: a credential-like name and a secret-like value.
     Low,
     /// The provider's name or host beside a value of its documented shape.
@@ -170,11 +175,17 @@ pub enum Confidence {
 
 impl Confidence {
     /// Every level, lowest first.
-    pub const ALL: [Confidence; 3] = [Confidence::Low, Confidence::Medium, Confidence::High];
+    pub const ALL: [Confidence; 4] = [
+        Confidence::VeryLow,
+        Confidence::Low,
+        Confidence::Medium,
+        Confidence::High,
+    ];
 
     /// The lowercase name.
     pub fn as_str(self) -> &'static str {
         match self {
+            Confidence::VeryLow => "very-low",
             Confidence::Low => "low",
             Confidence::Medium => "medium",
             Confidence::High => "high",
@@ -200,7 +211,7 @@ impl std::str::FromStr for Confidence {
         Confidence::ALL
             .into_iter()
             .find(|c| c.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("'{s}' is not one of low, medium, high"))
+            .ok_or_else(|| format!("'{s}' is not one of very-low, low, medium, high"))
     }
 }
 

@@ -17,7 +17,7 @@ pub use crate::config::Confidence;
 use crate::config::{Config, ConfigError, RuleEntry, SourceLine};
 
 pub use allowlist::{Allowlist, Candidate, RegexTarget};
-pub use checksum::Checksum;
+pub use checksum::{basic_auth_user, Checksum};
 pub use pattern::{LazyPattern, Pattern};
 pub use prefilter::{Hit, Prefilter};
 
@@ -345,9 +345,12 @@ impl RuleSet {
         &'s self,
         rule: &'s str,
     ) -> impl Iterator<Item = &'s Allowlist> {
-        self.global
-            .iter()
-            .filter(move |a| a.target_rules.is_empty() || a.target_rules.iter().any(|t| t == rule))
+        self.global.iter().filter(move |a| a.applies_to(rule))
+    }
+
+    /// Every global allowlist, in configuration order.
+    pub fn global_allowlists(&self) -> &[Allowlist] {
+        &self.global
     }
 
     /// Compiles every global allowlist regex now, naming the first that fails.
