@@ -5,11 +5,12 @@
 
 mod allowlist;
 mod checksum;
+pub mod context;
 mod pattern;
 mod prefilter;
 mod re2;
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use serde::Serialize;
 
@@ -17,6 +18,7 @@ use crate::config::{Config, ConfigError, RuleEntry, SourceLine};
 
 pub use allowlist::{Allowlist, Candidate, RegexTarget};
 pub use checksum::Checksum;
+pub use context::ContextSyntax;
 pub use pattern::{LazyPattern, Pattern};
 pub use prefilter::{Hit, Prefilter};
 
@@ -118,9 +120,13 @@ impl Rule {
             rule: id.clone(),
             message,
         };
-        if s.regex.is_none() && s.path.is_none() {
-            return Err(fail("needs a regex or a path".into()));
+        if s.regex.is_none() && s.path.is_none() && s.context.is_none() {
+            return Err(fail("needs a regex, a context or a path".into()));
         }
+        if s.regex.is_some() && s.context.is_some() {
+            return Err(fail("has both a regex and a context; use one".into()));
+        }
+        let context_regex = s.context.as_ref().map(context::expand).transpose().map_err(&fail)?;
         let severity = match &s.severity {
             None => Severity::Medium,
             Some(v) => Severity::parse(v).ok_or_else(|| {
@@ -152,6 +158,7 @@ impl Rule {
         let regex = s
             .regex
             .as_deref()
+            .or(context_regex.as_deref())
             .map(|p| LazyPattern::new(p, false))
             .transpose()
             .map_err(&fail)?;
@@ -167,7 +174,16 @@ impl Rule {
             severity,
             tags: s.tags.clone().into(),
             references: s.references.clone(),
-            keywords: s.keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
+            keywords: {
+                let mut k: Vec<String> =
+                    s.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
+                for c in s.context.iter().flat_map(context::keywords) {
+                    if !k.contains(&c) {
+                        k.push(c);
+                    }
+                }
+                k
+            },
             examples: s.examples.clone(),
             negative_examples: s.negative_examples.clone(),
             at: entry.at.clone(),
@@ -237,6 +253,7 @@ impl Rule {
 #[derive(Debug)]
 pub struct RuleSet {
     rules: Vec<Rule>,
+    by_id: HashMap<Arc<str>, usize>,
     prefilter: Prefilter,
     global: Vec<Allowlist>,
     composite: bool,
@@ -300,8 +317,14 @@ impl RuleSet {
             .iter()
             .any(|r| r.skip_report || !r.required.is_empty());
         let prefilter = Prefilter::new(rules.iter().map(|r| r.keywords.as_slice()), bulk);
+        let by_id = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
         Ok(RuleSet {
             rules,
+            by_id,
             prefilter,
             global,
             composite,
@@ -315,7 +338,7 @@ impl RuleSet {
 
     /// The rule with this id.
     pub fn get(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| &*r.id == id)
+        self.by_id.get(id).map(|&i| &self.rules[i])
     }
 
     /// Whether any rule is composite (`required`) or `skipReport`.
