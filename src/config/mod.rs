@@ -154,6 +154,9 @@ pub struct RuleSyntax {
     pub checksum: Option<String>,
     /// leakhound: how sure a finding of this rule is a real secret.
     pub confidence: Option<Confidence>,
+    /// leakhound: a context rule (provider names and the secret's shape),
+    /// expanded into the regex by the engine.
+    pub context: Option<crate::rules::ContextSyntax>,
 }
 
 /// How sure a rule's finding is a real secret, lowest first.
@@ -467,10 +470,11 @@ fn merge_rule(existing: &mut RuleEntry, new: RuleEntry) {
     if new_syntax.description.is_some() {
         old.description = new_syntax.description;
     }
-    if new_syntax.regex.is_some() {
+    if new_syntax.regex.is_some() || new_syntax.context.is_some() {
         // A new regex brings its own groups and examples; the old ones
         // belong to the old regex.
         old.regex = new_syntax.regex;
+        old.context = new_syntax.context;
         old.secret_group = new_syntax.secret_group;
         old.examples.clear();
         old.negative_examples.clear();

@@ -11,7 +11,7 @@ mod selftest;
 mod testpath;
 mod trace;
 
-use std::ops::Range;
+use std::{collections::HashMap, ops::Range};
 
 use regex_automata::{util::captures::Captures, Input};
 
@@ -173,7 +173,10 @@ impl<'r> Detector<'r> {
     /// windows where its regex can match; keywordless rules get everything.
     fn windows(&self, data: &[u8]) -> Vec<(usize, Vec<Range<usize>>)> {
         let rules = self.rules.rules();
-        let mut per_rule: Vec<Vec<Range<usize>>> = vec![Vec::new(); rules.len()];
+        // Only the rules that get a hit have an entry: the work per blob
+        // grows with its keyword hits, not with the number of rules.
+        let mut per_rule: Vec<(usize, Vec<Range<usize>>)> = Vec::new();
+        let mut slot: HashMap<usize, usize> = HashMap::new();
         for hit in self.rules.prefilter().hits(data) {
             let rule = &rules[hit.rule];
             let Some(pattern) = rule.regex() else {
@@ -184,20 +187,21 @@ impl<'r> Detector<'r> {
                 .map_or(data.len(), |m| m.saturating_add(KEYWORD_SLACK));
             let window =
                 hit.start.saturating_sub(reach)..hit.end.saturating_add(reach).min(data.len());
-            let list = &mut per_rule[hit.rule];
+            let at = *slot.entry(hit.rule).or_insert_with(|| {
+                per_rule.push((hit.rule, Vec::new()));
+                per_rule.len() - 1
+            });
+            let list = &mut per_rule[at].1;
             match list.last_mut() {
                 Some(last) if window.start <= last.end => last.end = last.end.max(window.end),
                 _ => list.push(window),
             }
         }
         for &rule in self.rules.prefilter().keywordless() {
-            per_rule[rule].push(0..data.len());
+            per_rule.push((rule, vec![0..data.len()]));
         }
+        per_rule.sort_unstable_by_key(|(rule, _)| *rule);
         per_rule
-            .into_iter()
-            .enumerate()
-            .filter(|(_, w)| !w.is_empty())
-            .collect()
     }
 
     /// Whether a rule runs on this blob: path filters pass (or the path is
