@@ -3,6 +3,7 @@
 //! other one; exit codes are decided from its [`Outcome`] in `main`.
 
 mod args;
+mod explain;
 mod habits;
 mod hook;
 
@@ -140,6 +141,12 @@ pub fn run(args: Args) -> Result<Outcome> {
         }
         Command::UninstallHook { repo } => {
             hook::uninstall(repo)?;
+            Ok(Outcome::Clean)
+        }
+        Command::Explain { target } => {
+            let rules = RuleSet::new_for_small_inputs(&load_config(common, Path::new("."))?)?;
+            let text = explain::render(&rules, target)?;
+            write_output(common, |out| out.write_all(text.as_bytes()))?;
             Ok(Outcome::Clean)
         }
         Command::Rules { command } => {

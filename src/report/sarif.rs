@@ -185,6 +185,7 @@ fn precision(c: Confidence) -> &'static str {
         Confidence::High => "very-high",
         Confidence::Medium => "high",
         Confidence::Low => "medium",
+        Confidence::VeryLow => "low",
     }
 }
 
@@ -194,6 +195,7 @@ fn rank(c: Confidence) -> f64 {
         Confidence::High => 90.0,
         Confidence::Medium => 60.0,
         Confidence::Low => 30.0,
+        Confidence::VeryLow => 10.0,
     }
 }
 

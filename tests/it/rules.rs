@@ -57,6 +57,7 @@ const RULE_KEYS: &[&str] = &[
     "negative_examples",
     "checksum",
     "confidence",
+    "context",
 ];
 
 const FILE_KEYS: &[&str] = &[
@@ -135,7 +136,14 @@ fn lint(files: &[(&str, &str)]) -> Vec<String> {
             if let Some(other) = seen.insert(id.clone(), file.clone()) {
                 bad(format!("the id is also used in {other}"));
             }
-            if rule.keywords.is_empty() || rule.keywords.iter().any(|k| k.trim().is_empty()) {
+            let context_keywords = rule
+                .context
+                .as_ref()
+                .map(leakhound::rules::context::keywords)
+                .unwrap_or_default();
+            if (rule.keywords.is_empty() && context_keywords.is_empty())
+                || rule.keywords.iter().any(|k| k.trim().is_empty())
+            {
                 bad("needs at least one non-empty keyword".into());
             }
             if rule.examples.len() < 2 {
@@ -178,8 +186,17 @@ fn lint(files: &[(&str, &str)]) -> Vec<String> {
                     bad(format!("unknown checksum '{sum}'"));
                 }
             }
-            match rule.regex.as_deref().map(Pattern::new) {
-                None => bad("needs a regex".into()),
+            let regex = match (&rule.regex, &rule.context) {
+                (Some(_), Some(_)) => {
+                    bad("has both a regex and a context".into());
+                    None
+                }
+                (Some(r), None) => Some(Ok(r.clone())),
+                (None, Some(c)) => Some(leakhound::rules::context::expand(c)),
+                (None, None) => None,
+            };
+            match regex.map(|r| r.and_then(|r| Pattern::new(&r))) {
+                None => bad("needs a regex or a context".into()),
                 Some(Err(e)) => bad(e),
                 Some(Ok(p)) => {
                     let groups = p.group_count() - 1;
