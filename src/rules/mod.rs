@@ -137,7 +137,12 @@ impl Rule {
         if s.regex.is_some() && s.context.is_some() {
             return Err(fail("has both a regex and a context; use one".into()));
         }
-        let context_regex = s.context.as_ref().map(context::expand).transpose().map_err(&fail)?;
+        let context_regex = s
+            .context
+            .as_ref()
+            .map(context::expand)
+            .transpose()
+            .map_err(&fail)?;
         let severity = match &s.severity {
             None => Severity::Medium,
             Some(v) => Severity::parse(v).ok_or_else(|| {
