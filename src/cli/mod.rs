@@ -293,6 +293,11 @@ fn load_config(common: &CommonArgs, root: &Path) -> Result<Config> {
             Config::builtin()?
         }
     };
+    if !common.quiet {
+        for w in &config.warnings {
+            eprintln!("leakhound: warning: {w}");
+        }
+    }
     Ok(config)
 }
 
