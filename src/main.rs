@@ -25,12 +25,28 @@ fn main() -> ExitCode {
         Ok(Ok(Outcome::Leaks(code))) => ExitCode::from(code),
         Ok(Ok(Outcome::Interrupted)) => ExitCode::from(EXIT_INTERRUPTED),
         Ok(Err(e)) => {
-            let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
-            eprintln!("leakhound: error: {}", chain.join(": "));
+            eprintln!("leakhound: error: {}", one_line(&e));
             ExitCode::from(2)
         }
         Err(_) => ExitCode::from(2),
     }
+}
+
+/// The error and its causes, `: `-separated, each said once (a message that
+/// already quotes its cause, `cannot read config: No such file...`, is not
+/// followed by the cause again).
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain().map(|c| c.to_string()) {
+        if line.contains(&cause) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&cause);
+    }
+    line
 }
 
 /// Replaces the default panic output (message, backtrace) with one line

@@ -369,6 +369,17 @@ fn finish(common: &CommonArgs, setup: &Setup, mut report: Report) -> Result<Outc
 /// Writes to `-o FILE` (through a 0600 temporary file renamed into place,
 /// so a failed write never leaves a partial report; straight into FILE when
 /// it is not a regular file, such as `/dev/null` or a pipe) or to stdout.
+/// Why no file can be made in `dir`, without the temporary file's name.
+fn not_in(dir: &Path, e: &io::Error) -> anyhow::Error {
+    match e.kind() {
+        io::ErrorKind::NotFound => anyhow::anyhow!("directory {} does not exist", dir.display()),
+        io::ErrorKind::PermissionDenied => {
+            anyhow::anyhow!("directory {} is not writable", dir.display())
+        }
+        kind => anyhow::anyhow!("cannot create a file in {}: {kind}", dir.display()),
+    }
+}
+
 fn write_output(
     common: &CommonArgs,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -391,7 +402,9 @@ fn write_output(
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
             let fail = || format!("{}: cannot write report", path.display());
-            let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(fail)?;
+            let mut tmp = tempfile::NamedTempFile::new_in(dir)
+                .map_err(|e| not_in(dir, &e))
+                .with_context(fail)?;
             let mut out = io::BufWriter::new(tmp.as_file_mut());
             render(&mut out).with_context(fail)?;
             out.flush().with_context(fail)?;

@@ -86,6 +86,7 @@ pub struct ConfigSyntax {
     #[serde(default)]
     pub rules: Vec<RuleSyntax>,
     /// Legacy single global allowlist.
+    #[serde(default, deserialize_with = "one_table")]
     pub allowlist: Option<AllowlistSyntax>,
     /// Global allowlists.
     #[serde(default)]
@@ -139,6 +140,7 @@ pub struct RuleSyntax {
     #[serde(default)]
     pub required: Vec<RequiredSyntax>,
     /// Legacy single allowlist.
+    #[serde(default, deserialize_with = "one_table")]
     pub allowlist: Option<AllowlistSyntax>,
     /// Allowlists of this rule.
     #[serde(default)]
@@ -266,6 +268,27 @@ pub struct AllowlistSyntax {
     /// Global allowlists only: the rules it applies to (all when empty).
     #[serde(default)]
     pub target_rules: Vec<String>,
+}
+
+/// `allowlist` as one table; `[[allowlist]]` (an array of tables) gets a
+/// message saying what to write instead of serde's `invalid type: map`.
+fn one_table<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<AllowlistSyntax>, D::Error> {
+    struct OneTable;
+    impl<'de> serde::de::Visitor<'de> for OneTable {
+        type Value = AllowlistSyntax;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("one [allowlist] table")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            AllowlistSyntax::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(serde::de::Error::custom(
+                "`allowlist` is one table: write [allowlist] (or [rules.allowlist]), or [[allowlists]] (or [[rules.allowlists]]) for several",
+            ))
+        }
+    }
+    d.deserialize_any(OneTable).map(Some)
 }
 
 /// A rule with the file it came from.
@@ -553,6 +576,20 @@ mod tests {
             err.contains("invalid type: a string, expected a sequence"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn an_array_of_allowlist_tables_says_what_to_write() {
+        for text in [
+            "[[allowlist]]\npaths = ['x']\n",
+            "[[rules]]\nid = 'a'\nregex = 'a'\n[[rules.allowlist]]\npaths = ['x']\n",
+        ] {
+            let e = parse("lh.toml", text).unwrap_err().to_string();
+            assert!(e.starts_with("lh.toml:"), "{e}");
+            assert!(e.contains("write [allowlist]"), "{e}");
+            assert!(!e.contains('\n'), "{e}");
+        }
+        assert!(parse("lh.toml", "[allowlist]\npaths = ['x']\n").is_ok());
     }
 
     #[test]

@@ -205,3 +205,54 @@ fn help_ends_with_exit_codes_and_examples_and_names_every_marker() {
         assert!(help.contains(word), "dir --help names {word}: {help}");
     }
 }
+
+/// Issue 12: the OS error twice for `-c`, a temp file named for `-o`,
+/// "no longer exists" for a corrupt index, `invalid type: map` for
+/// `[[allowlist]]`. One line each, naming the user's file and a way out.
+#[test]
+fn error_messages_say_each_thing_once_and_name_the_users_file() {
+    let t = TestDir::new();
+    t.write("a.txt", "hello\n");
+    let one_error = |args: &[&str], says: &str| {
+        let r = t.run(args);
+        r.expect_code(2);
+        assert_eq!(r.stderr_lines().len(), 1, "{args:?}: {r:#?}");
+        assert!(r.stderr.contains(says), "{args:?}: {r:#?}");
+        r
+    };
+    let r = one_error(
+        &["dir", "a.txt", "-c", "missing.toml"],
+        "missing.toml: cannot read config: ",
+    );
+    assert_eq!(r.stderr.matches("os error 2").count(), 1, "{r:#?}");
+
+    let r = one_error(
+        &["dir", "a.txt", "-o", "no/such/dir/r.json"],
+        "no/such/dir/r.json: cannot write report: directory no/such/dir does not exist",
+    );
+    assert!(!r.stderr.contains(".tmp"), "{r:#?}");
+
+    t.write("lh.toml", "[[allowlist]]\npaths = ['''x''']\n");
+    one_error(
+        &["dir", "a.txt", "-c", "lh.toml"],
+        "lh.toml:1: invalid config: `allowlist` is one table: write [allowlist]",
+    );
+
+    let repo = crate::support::TestRepo::new();
+    repo.commit_file("a.txt", "hello\n", "Initial commit");
+    std::fs::write(repo.git_dir().join("index"), "garbage\n").unwrap();
+    let r = Run::from(
+        leakhound()
+            .args(["staged"])
+            .arg(repo.path())
+            .output()
+            .unwrap(),
+    );
+    r.expect_code(2);
+    assert_eq!(r.stderr_lines().len(), 1, "{r:#?}");
+    assert!(
+        r.stderr.contains("index: the git index is corrupt; `rm "),
+        "{r:#?}"
+    );
+    assert!(!r.stderr.contains("no longer exists"), "{r:#?}");
+}

@@ -87,9 +87,10 @@ impl Diffs {
             Changes::Staged { index_file } => {
                 let repo = &self.repo;
                 let index = match index_file {
-                    Some(file) => git2::Index::open(file)
-                        .map_err(|e| git_error(&format!("index {}", file.display()), &e))?,
-                    None => repo.index().map_err(|e| git_error("index", &e))?,
+                    Some(file) => git2::Index::open(file).map_err(|e| index_error(file, &e))?,
+                    None => repo
+                        .index()
+                        .map_err(|e| index_error(&repo.path().join("index"), &e))?,
                 };
                 let head = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
                 let mut diff = repo
@@ -335,6 +336,19 @@ fn intersect(
         }
     }
     out
+}
+
+/// A git index that cannot be read: when the file is there, it is corrupt
+/// (libgit2 says it "no longer exists"), and the way out is to rebuild it.
+fn index_error(path: &std::path::Path, e: &git2::Error) -> SourceError {
+    if path.is_file() {
+        SourceError::Io(format!(
+            "{}: the git index is corrupt; `rm {0} && git reset` rebuilds it from HEAD (then stage your changes again)",
+            path.display()
+        ))
+    } else {
+        git_error(&format!("index {}", path.display()), e)
+    }
 }
 
 #[cfg(test)]
