@@ -13,13 +13,12 @@ use std::ops::Range;
 
 use regex_automata::{util::captures::Captures, Input};
 
-use crate::deep::DeepOptions;
 use crate::finding::{Excerpt, Finding, Fingerprint, Origin, Secret};
 use crate::rules::{Candidate, Rule, RuleSet};
 
 pub use allow::inline_allowed;
 pub use entropy::shannon;
-pub use location::{line_around, LineIndex};
+pub use location::{line_around, overlaps, LineIndex, EXCERPT_REACH};
 pub use selftest::{selftest, ExampleFailure};
 
 /// Bytes searched around a keyword beyond the rule's longest match, so a
@@ -31,8 +30,6 @@ const KEYWORD_SLACK: usize = 256;
 pub struct DetectOptions {
     /// Honour `gitleaks:allow` / `leakhound:allow` comments.
     pub inline_allow: bool,
-    /// Decoding and archives (applied by [`crate::deep::Deep`]).
-    pub deep: DeepOptions,
     /// Stop a blob's scan after this many findings (0: no limit).
     pub max_findings: usize,
 }
@@ -41,7 +38,6 @@ impl Default for DetectOptions {
     fn default() -> Self {
         DetectOptions {
             inline_allow: true,
-            deep: DeepOptions::default(),
             max_findings: 0,
         }
     }
@@ -97,8 +93,8 @@ impl<'r> Detector<'r> {
     /// Scans one blob, stopping after `max_findings` findings (the cap keeps
     /// a file of millions of matches in bounded time and memory).
     pub fn scan_capped(&self, data: &[u8], origin: &Origin) -> Scanned {
-        let path = origin.display_path();
-        let ctx = Context::new(data, origin, &path);
+        let path = origin.known_path();
+        let ctx = Context::new(data, origin, path.as_deref());
         if ctx
             .path
             .is_some_and(|p| self.rules.allows_blob(p, ctx.commit))
@@ -155,7 +151,10 @@ impl<'r> Detector<'r> {
         composite::apply(self.rules, &mut findings);
         drop_shadowed_generic(&mut findings, &allowed);
         findings.retain(|f| !overlaps_any(&f.span, &disproved));
-        mark_secrets(&mut findings);
+        if findings.len() > 1 {
+            let secrets: Vec<Secret> = findings.iter().map(|f| f.secret.clone()).collect();
+            mark_secrets(&mut findings, &secrets);
+        }
         findings.sort_by_key(|f| (f.span.start, f.span.end));
         Scanned { findings, capped }
     }
@@ -260,7 +259,7 @@ impl<'r> Detector<'r> {
                 return Err(Drop::Entropy(entropy, min));
             }
         }
-        let line_span = location::line_around(data, whole.clone());
+        let line_span = line_around(data, whole.clone(), EXCERPT_REACH);
         let line = &data[line_span.clone()];
         if self.opts.inline_allow && inline_allowed(line, &rule.id, |w| self.rules.get(w).is_some())
         {
@@ -322,13 +321,12 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// The context of `data` from `origin`, whose display path is `path`
-    /// (a git origin with an empty path has no known path yet).
-    pub fn new(data: &'a [u8], origin: &'a Origin, path: &'a str) -> Self {
+    /// The context of `data` from `origin`, whose path (if known yet) is `path`.
+    pub fn new(data: &'a [u8], origin: &'a Origin, path: Option<&'a str>) -> Self {
         Context {
             data,
             origin,
-            path: (!matches!(origin, Origin::Git { path, .. } if path.is_empty())).then_some(path),
+            path,
             commit: origin.commit().map(|c| c.id.as_str()),
             lines: std::cell::OnceCell::new(),
         }
@@ -367,9 +365,7 @@ pub fn is_generic(id: &str) -> bool {
 
 /// Whether `span` overlaps one of `spans`.
 fn overlaps_any(span: &Range<usize>, spans: &[Range<usize>]) -> bool {
-    spans
-        .iter()
-        .any(|s| s.start < span.end && span.start < s.end)
+    spans.iter().any(|s| overlaps(s, span))
 }
 
 /// Drops a generic finding whose secret overlaps a specific rule's finding
@@ -385,15 +381,11 @@ fn drop_shadowed_generic(findings: &mut Vec<Finding>, allowed: &[Range<usize>]) 
     findings.retain(|f| !is_generic(&f.rule_id) || !overlaps_any(&f.span, &specific));
 }
 
-/// Marks every finding's secret in every finding's excerpts, so no excerpt
-/// shows another finding's secret in clear.
-fn mark_secrets(findings: &mut [Finding]) {
-    if findings.len() < 2 {
-        return;
-    }
-    let secrets: Vec<Secret> = findings.iter().map(|f| f.secret.clone()).collect();
+/// Marks each of `secrets` in every finding's excerpts, so no excerpt shows
+/// another finding's secret (or its encoded text) in clear.
+pub fn mark_secrets(findings: &mut [Finding], secrets: &[Secret]) {
     for f in findings.iter_mut() {
-        for s in &secrets {
+        for s in secrets {
             f.line.mark(s);
             f.matched.mark(s);
         }

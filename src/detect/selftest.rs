@@ -113,7 +113,7 @@ fn why_missed(detector: &Detector<'_>, rule: &Rule, data: &[u8], origin: &Origin
     let Some(pattern) = rule.regex() else {
         return "the rule has no regex".into();
     };
-    let ctx = Context::new(data, origin, &path);
+    let ctx = Context::new(data, origin, Some(&path));
     let mut drops = Vec::new();
     for caps in pattern.regex().captures_iter(Input::new(data)) {
         match detector.evaluate(rule, &caps, &ctx) {

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::{RenderOptions, Report};
-use crate::finding::Finding;
+use crate::finding::{hex, Finding};
 use crate::rules::{RuleSet, Severity};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -166,8 +166,7 @@ fn line_hash(f: &Finding, path: &str) -> String {
     h.update([0]);
     h.update(path.as_bytes());
     let digest = h.finalize();
-    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{hex}:1")
+    format!("{}:1", hex(&digest[..8]))
 }
 
 fn level(s: Severity) -> &'static str {
