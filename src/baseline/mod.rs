@@ -114,14 +114,14 @@ impl Suppressions {
     pub fn add_baseline(&mut self, path: &Path) -> Result<(), BaselineError> {
         for entry in report_file::read(path)? {
             match entry {
-                report_file::Known::Fingerprint(f) => {
+                report_file::KnownEntry::Fingerprint(f) => {
                     self.fingerprints.insert(f);
                 }
-                report_file::Known::Secret(s) => {
+                report_file::KnownEntry::Secret(s) => {
                     self.secret_sha1s.insert(sha1_hex(&s));
                 }
-                report_file::Known::Position(p) => self.positions.push(p),
-                report_file::Known::SecretSha1(h) => {
+                report_file::KnownEntry::Position(p) => self.positions.push(p),
+                report_file::KnownEntry::SecretSha1(h) => {
                     self.secret_sha1s.insert(h);
                 }
             }

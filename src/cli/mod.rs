@@ -211,6 +211,7 @@ fn list_rules(rules: &RuleSet, format: Format, out: &mut dyn Write) -> io::Resul
                         "id": &*r.id,
                         "description": &*r.description,
                         "severity": r.severity,
+                        "confidence": r.confidence,
                         "tags": &*r.tags,
                         "keywords": r.keywords,
                         "references": r.references,
@@ -225,9 +226,10 @@ fn list_rules(rules: &RuleSet, format: Format, out: &mut dyn Write) -> io::Resul
             for r in rules.rules() {
                 writeln!(
                     out,
-                    "{:width$}  {:8}  {}  [{}]",
+                    "{:width$}  {:8}  {:6}  {}  [{}]",
                     r.id,
                     r.severity.as_str(),
+                    r.confidence.as_str(),
                     r.description,
                     r.tags.join(", ")
                 )?;

@@ -104,6 +104,7 @@ pub fn for_command(
         rules,
         detect: DetectOptions {
             inline_allow: !common.no_inline_allow,
+            min_confidence: common.min_confidence,
             max_findings: common.max_findings_per_file,
         },
         unpack: UnpackOptions {

@@ -1,6 +1,6 @@
 //! Rule configuration as written: the gitleaks v8 TOML schema plus
 //! leakhound's fields (`examples`, `negativeExamples`, `severity`,
-//! `references`, `checksum`), the embedded defaults, discovery and `[extend]` merging.
+//! `references`, `checksum`, `confidence`), the embedded defaults, discovery and `[extend]` merging.
 //! Syntax only: no regex is compiled here.
 
 mod builtin;
@@ -10,7 +10,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 pub use builtin::BUILTIN_RULE_FILES;
@@ -67,6 +67,9 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
+    /// The rules' keywords, all together, are too many for the prefilter.
+    #[error("keywords of all rules: {0}")]
+    Keywords(String),
 }
 
 /// One configuration file as parsed.
@@ -152,6 +155,62 @@ pub struct RuleSyntax {
     pub negative_examples: Vec<String>,
     /// leakhound: a checksum the secret must carry (`github-crc32`).
     pub checksum: Option<String>,
+    /// leakhound: how sure a finding of this rule is a real secret.
+    pub confidence: Option<Confidence>,
+}
+
+/// How sure a rule's finding is a real secret, lowest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// A generic rule: a credential-like name and a secret-like value.
+    Low,
+    /// The provider's name or host beside a value of its documented shape.
+    Medium,
+    /// A prefix unique to the provider, or a checksum that holds.
+    High,
+}
+
+impl Confidence {
+    /// Every level, lowest first.
+    pub const ALL: [Confidence; 3] = [Confidence::Low, Confidence::Medium, Confidence::High];
+
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+
+    /// The level of a rule that does not set one: `low` for a rule whose id
+    /// says `generic` (gitleaks' `generic-api-key` in a drop-in config),
+    /// else `medium`. Built-in rules always set it (a lint test checks).
+    pub fn default_for(id: &str) -> Confidence {
+        if id.contains("generic") {
+            Confidence::Low
+        } else {
+            Confidence::Medium
+        }
+    }
+}
+
+impl std::str::FromStr for Confidence {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Confidence, String> {
+        Confidence::ALL
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("'{s}' is not one of low, medium, high"))
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// One `[[rules.required]]` entry: another rule that must match near each
@@ -234,7 +293,7 @@ impl Config {
         for (name, text) in BUILTIN_RULE_FILES {
             let file = format!("builtin:rules/{name}");
             let syntax = parse(&file, text)?;
-            config.absorb(syntax, &file, text, true)?;
+            config.merge_file(syntax, &file, text, true)?;
         }
         Ok(config)
     }
@@ -260,7 +319,7 @@ impl Config {
 
     /// Adds a parsed file's rules and allowlists; same-id rules are merged
     /// the gitleaks way (scalars replaced, lists appended).
-    fn absorb(
+    fn merge_file(
         &mut self,
         syntax: ConfigSyntax,
         file: &str,
@@ -350,7 +409,7 @@ fn load_file(path: &Path, depth: usize, builtins: bool) -> Result<Config, Config
     if let Some(extend) = extend {
         config.disable_rules(&extend.disabled_rules);
     }
-    config.absorb(syntax, &file, &text, false)?;
+    config.merge_file(syntax, &file, &text, false)?;
     config.files.insert(0, path.to_path_buf());
     Ok(config)
 }
@@ -424,6 +483,9 @@ fn merge_rule(existing: &mut RuleEntry, new: RuleEntry) {
     if new_syntax.checksum.is_some() {
         old.checksum = new_syntax.checksum;
     }
+    if new_syntax.confidence.is_some() {
+        old.confidence = new_syntax.confidence;
+    }
     old.tags.extend(new_syntax.tags);
     old.required.extend(new_syntax.required);
     old.keywords.extend(new_syntax.keywords);
@@ -482,8 +544,10 @@ mod tests {
         let mut cfg = Config::default();
         let a = "[[rules]]\nid='r'\nregex='a'\nkeywords=['a']\n";
         let b = "[[rules]]\nid='r'\nentropy=2.0\nkeywords=['b']\n";
-        cfg.absorb(parse("a", a).unwrap(), "a", a, true).unwrap();
-        cfg.absorb(parse("b", b).unwrap(), "b", b, false).unwrap();
+        cfg.merge_file(parse("a", a).unwrap(), "a", a, true)
+            .unwrap();
+        cfg.merge_file(parse("b", b).unwrap(), "b", b, false)
+            .unwrap();
         assert_eq!(cfg.rules.len(), 1);
         let r = &cfg.rules[0].syntax;
         assert_eq!(r.regex.as_deref(), Some("a"));
@@ -497,7 +561,8 @@ mod tests {
                  [[allowlists]]\ntargetRules=['a','b']\npaths=['x']\n\
                  [[allowlists]]\ntargetRules=['a']\npaths=['y']\n";
         let mut cfg = Config::default();
-        cfg.absorb(parse("f", t).unwrap(), "f", t, false).unwrap();
+        cfg.merge_file(parse("f", t).unwrap(), "f", t, false)
+            .unwrap();
         cfg.disable_rules(&["a".to_string()]);
         assert_eq!(cfg.rules.len(), 1);
         assert_eq!(cfg.allowlists.len(), 1);
@@ -508,7 +573,7 @@ mod tests {
     fn legacy_and_new_global_allowlists_cannot_mix() {
         let t = "[allowlist]\npaths=['x']\n[[allowlists]]\npaths=['y']\n";
         let err = Config::default()
-            .absorb(parse("f", t).unwrap(), "f", t, false)
+            .merge_file(parse("f", t).unwrap(), "f", t, false)
             .unwrap_err();
         assert!(err.to_string().contains("both [allowlist]"));
     }

@@ -13,8 +13,8 @@ use std::ops::Range;
 
 use regex_automata::{util::captures::Captures, Input};
 
-use crate::finding::{Excerpt, Finding, Fingerprint, Origin, Secret};
-use crate::rules::{Candidate, Rule, RuleSet};
+use crate::finding::{Excerpt, Finding, Fingerprint, Origin, Position, Secret};
+use crate::rules::{Candidate, Confidence, Rule, RuleSet};
 
 pub use allow::inline_allowed;
 pub use entropy::shannon;
@@ -30,6 +30,8 @@ const KEYWORD_SLACK: usize = 256;
 pub struct DetectOptions {
     /// Honour `gitleaks:allow` / `leakhound:allow` comments.
     pub inline_allow: bool,
+    /// Findings below this confidence are left out.
+    pub min_confidence: Confidence,
     /// Stop a blob's scan after this many findings (0: no limit).
     pub max_findings: usize,
 }
@@ -38,6 +40,7 @@ impl Default for DetectOptions {
     fn default() -> Self {
         DetectOptions {
             inline_allow: true,
+            min_confidence: Confidence::Low,
             max_findings: 0,
         }
     }
@@ -53,7 +56,7 @@ pub struct Scanned {
 
 /// Why a regex match did not become a finding.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Drop {
+pub enum Filter {
     /// The secret is empty.
     Empty,
     /// The secret fails the checksum its rule requires.
@@ -123,7 +126,7 @@ impl<'r> Detector<'r> {
             let Some(pattern) = rule.regex() else {
                 continue;
             };
-            let generic = is_generic(&rule.id);
+            let generic = rule.is_generic();
             for window in windows {
                 let input = Input::new(data).span(window);
                 for caps in pattern.regex().captures_iter(input) {
@@ -133,13 +136,13 @@ impl<'r> Detector<'r> {
                             break 'rules;
                         }
                         Ok(f) => findings.push(f),
-                        Err(Drop::Checksum(_)) => {
+                        Err(Filter::Checksum(_)) => {
                             let whole = caps.get_match().map(|m| m.range());
                             disproved.extend(secret_span(rule, &caps).or(whole));
                         }
-                        Err(Drop::InlineAllow | Drop::GlobalAllowlist | Drop::RuleAllowlist)
-                            if !generic =>
-                        {
+                        Err(
+                            Filter::InlineAllow | Filter::GlobalAllowlist | Filter::RuleAllowlist,
+                        ) if !generic => {
                             allowed.extend(caps.get_match().map(|m| m.range()));
                         }
                         Err(_) => {}
@@ -150,7 +153,9 @@ impl<'r> Detector<'r> {
         findings.extend(self.path_findings(&ctx));
         composite::apply(self.rules, &mut findings);
         drop_shadowed_generic(&mut findings, &allowed);
-        findings.retain(|f| !overlaps_any(&f.span, &disproved));
+        findings.retain(|f| {
+            !overlaps_any(&f.span, &disproved) && f.confidence >= self.opts.min_confidence
+        });
         if findings.len() > 1 {
             let secrets: Vec<Secret> = findings.iter().map(|f| f.secret.clone()).collect();
             mark_secrets(&mut findings, &secrets);
@@ -216,23 +221,16 @@ impl<'r> Detector<'r> {
                 let secret = Secret::new(path);
                 let text = format!("file detected: {path}");
                 let at = text.len() - path.len()..text.len();
-                let pos = crate::finding::Position { line: 1, column: 1 };
-                Finding {
-                    rule_id: rule.id.clone(),
-                    description: rule.description.clone(),
-                    severity: rule.severity,
-                    tags: rule.tags.clone(),
-                    fingerprint: Fingerprint::new(&rule.id, &secret),
+                let pos = Position { line: 1, column: 1 };
+                let place = Place {
                     matched: Excerpt::new(text.clone(), at.clone()),
                     line: Excerpt::new(text, at),
-                    secret,
                     span: 0..0,
                     start: pos,
                     end: pos,
                     entropy: 0.0,
-                    origin: ctx.origin.clone(),
-                    decoded: Vec::new(),
-                }
+                };
+                finding(rule, secret, place, ctx.origin)
             })
     }
 
@@ -242,28 +240,28 @@ impl<'r> Detector<'r> {
         rule: &Rule,
         caps: &Captures,
         ctx: &Context<'_>,
-    ) -> Result<Finding, Drop> {
+    ) -> Result<Finding, Filter> {
         let data = ctx.data;
-        let whole = caps.get_match().map(|m| m.range()).ok_or(Drop::Empty)?;
+        let whole = caps.get_match().map(|m| m.range()).ok_or(Filter::Empty)?;
         let span = secret_span(rule, caps).unwrap_or_else(|| trim_newlines(data, whole.clone()));
         let secret_bytes = &data[span.clone()];
         if secret_bytes.is_empty() {
-            return Err(Drop::Empty);
+            return Err(Filter::Empty);
         }
         if let Some(sum) = rule.checksum.filter(|c| !c.verify(secret_bytes)) {
-            return Err(Drop::Checksum(sum.name()));
+            return Err(Filter::Checksum(sum.name()));
         }
         let entropy = shannon(secret_bytes);
         if let Some(min) = rule.entropy {
             if entropy <= min {
-                return Err(Drop::Entropy(entropy, min));
+                return Err(Filter::Entropy(entropy, min));
             }
         }
         let line_span = line_around(data, whole.clone(), EXCERPT_REACH);
         let line = &data[line_span.clone()];
         if self.opts.inline_allow && inline_allowed(line, &rule.id, |w| self.rules.get(w).is_some())
         {
-            return Err(Drop::InlineAllow);
+            return Err(Filter::InlineAllow);
         }
         let candidate = Candidate {
             secret: secret_bytes,
@@ -277,10 +275,10 @@ impl<'r> Detector<'r> {
             .global_allowlists_for(&rule.id)
             .any(|a| a.allows(&candidate))
         {
-            return Err(Drop::GlobalAllowlist);
+            return Err(Filter::GlobalAllowlist);
         }
         if rule.allowlists.iter().any(|a| a.allows(&candidate)) {
-            return Err(Drop::RuleAllowlist);
+            return Err(Filter::RuleAllowlist);
         }
         let lines = ctx.lines.get_or_init(|| LineIndex::new(data));
         let secret = Secret::new(String::from_utf8_lossy(secret_bytes));
@@ -288,12 +286,7 @@ impl<'r> Detector<'r> {
             span.start.saturating_sub(outer.start)
                 ..span.end.min(outer.end).saturating_sub(outer.start)
         };
-        Ok(Finding {
-            rule_id: rule.id.clone(),
-            description: rule.description.clone(),
-            severity: rule.severity,
-            tags: rule.tags.clone(),
-            fingerprint: Fingerprint::new(&rule.id, &secret),
+        let place = Place {
             matched: Excerpt::new(
                 String::from_utf8_lossy(&data[whole.clone()]),
                 relative(&whole),
@@ -303,10 +296,39 @@ impl<'r> Detector<'r> {
             end: lines.position(span.end),
             span,
             entropy: entropy as f32,
-            secret,
-            origin: ctx.origin.clone(),
-            decoded: Vec::new(),
-        })
+        };
+        Ok(finding(rule, secret, place, ctx.origin))
+    }
+}
+
+/// Where and how a secret was found: what a finding adds to its rule.
+struct Place {
+    matched: Excerpt,
+    line: Excerpt,
+    span: Range<usize>,
+    start: Position,
+    end: Position,
+    entropy: f32,
+}
+
+/// A finding of `rule`: its secret, where it is, where the bytes came from.
+fn finding(rule: &Rule, secret: Secret, at: Place, origin: &Origin) -> Finding {
+    Finding {
+        rule_id: rule.id.clone(),
+        description: rule.description.clone(),
+        severity: rule.severity,
+        confidence: rule.confidence,
+        tags: rule.tags.clone(),
+        fingerprint: Fingerprint::new(&rule.id, &secret),
+        matched: at.matched,
+        line: at.line,
+        start: at.start,
+        end: at.end,
+        span: at.span,
+        entropy: at.entropy,
+        secret,
+        origin: origin.clone(),
+        decoded: Vec::new(),
     }
 }
 
@@ -357,12 +379,6 @@ fn trim_newlines(data: &[u8], mut r: Range<usize>) -> Range<usize> {
     r
 }
 
-/// Whether a rule is a generic one (`generic` in its id, as in gitleaks):
-/// it gives way to specific rules on the same text.
-pub fn is_generic(id: &str) -> bool {
-    id.contains("generic")
-}
-
 /// Whether `span` overlaps one of `spans`.
 fn overlaps_any(span: &Range<usize>, spans: &[Range<usize>]) -> bool {
     spans.iter().any(|s| overlaps(s, span))
@@ -374,11 +390,11 @@ fn overlaps_any(span: &Range<usize>, spans: &[Range<usize>]) -> bool {
 fn drop_shadowed_generic(findings: &mut Vec<Finding>, allowed: &[Range<usize>]) {
     let specific: Vec<Range<usize>> = findings
         .iter()
-        .filter(|f| !is_generic(&f.rule_id))
+        .filter(|f| !f.is_generic())
         .map(|f| f.span.clone())
         .chain(allowed.iter().cloned())
         .collect();
-    findings.retain(|f| !is_generic(&f.rule_id) || !overlaps_any(&f.span, &specific));
+    findings.retain(|f| !f.is_generic() || !overlaps_any(&f.span, &specific));
 }
 
 /// Marks each of `secrets` in every finding's excerpts, so no excerpt shows

@@ -4,7 +4,7 @@
 
 use regex_automata::Input;
 
-use super::{Context, Detector, Drop};
+use super::{Context, Detector, Filter};
 use crate::finding::Origin;
 use crate::rules::{Rule, RuleSet};
 
@@ -123,11 +123,11 @@ fn why_missed(detector: &Detector<'_>, rule: &Rule, data: &[u8], origin: &Origin
     }
     match drops.first() {
         None => "the regex does not match".into(),
-        Some(Drop::Empty) => "the secret group is empty".into(),
-        Some(Drop::Checksum(name)) => format!("fails its checksum ({name})"),
-        Some(Drop::Entropy(e, min)) => format!("entropy {e:.2} <= {min}"),
-        Some(Drop::InlineAllow) => "an inline allow comment is on the line".into(),
-        Some(Drop::GlobalAllowlist) => "dropped by a global allowlist".into(),
-        Some(Drop::RuleAllowlist) => "dropped by the rule's allowlist".into(),
+        Some(Filter::Empty) => "the secret group is empty".into(),
+        Some(Filter::Checksum(name)) => format!("fails its checksum ({name})"),
+        Some(Filter::Entropy(e, min)) => format!("entropy {e:.2} <= {min}"),
+        Some(Filter::InlineAllow) => "an inline allow comment is on the line".into(),
+        Some(Filter::GlobalAllowlist) => "dropped by a global allowlist".into(),
+        Some(Filter::RuleAllowlist) => "dropped by the rule's allowlist".into(),
     }
 }

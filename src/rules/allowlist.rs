@@ -5,7 +5,7 @@
 
 use crate::config::AllowlistSyntax;
 
-use super::pattern::LazyPattern;
+use super::pattern::{Compile, LazyPattern};
 
 /// What an allowlist's `regexes` are tested against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,9 +47,8 @@ pub struct Allowlist {
 }
 
 impl Allowlist {
-    /// Builds an allowlist; with `eager`, its regexes compile now (errors
-    /// are one line), else on first use.
-    pub fn new(syntax: &AllowlistSyntax, eager: bool) -> Result<Allowlist, String> {
+    /// Builds an allowlist whose regexes compile `when` said (errors are one line).
+    pub fn new(syntax: &AllowlistSyntax, when: Compile) -> Result<Allowlist, String> {
         let and = match syntax
             .condition
             .as_deref()
@@ -80,7 +79,7 @@ impl Allowlist {
         let compile = |list: &[String], what: &str| -> Result<Vec<LazyPattern>, String> {
             list.iter()
                 .map(|p| {
-                    LazyPattern::new(p, eager).map_err(|e| format!("allowlist {what} '{p}': {e}"))
+                    LazyPattern::new(p, when).map_err(|e| format!("allowlist {what} '{p}': {e}"))
                 })
                 .collect()
         };
@@ -169,7 +168,7 @@ mod tests {
 
     fn list(toml_text: &str) -> Allowlist {
         let syntax: AllowlistSyntax = toml::from_str(toml_text).unwrap();
-        Allowlist::new(&syntax, true).unwrap()
+        Allowlist::new(&syntax, Compile::Now).unwrap()
     }
 
     fn cand<'a>(secret: &'a str, line: &'a str, path: &'a str) -> Candidate<'a> {
@@ -203,8 +202,10 @@ mod tests {
     #[test]
     fn rejects_empty_and_unknown_values() {
         let empty: AllowlistSyntax = toml::from_str("description='x'").unwrap();
-        assert!(Allowlist::new(&empty, true).is_err());
+        assert!(Allowlist::new(&empty, Compile::Now).is_err());
         let bad: AllowlistSyntax = toml::from_str("condition='XOR'\npaths=['a']").unwrap();
-        assert!(Allowlist::new(&bad, true).unwrap_err().contains("XOR"));
+        assert!(Allowlist::new(&bad, Compile::Now)
+            .unwrap_err()
+            .contains("XOR"));
     }
 }

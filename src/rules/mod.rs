@@ -13,12 +13,13 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use crate::config::Confidence;
 use crate::config::{Config, ConfigError, RuleEntry, SourceLine};
 
 pub use allowlist::{Allowlist, Candidate, RegexTarget};
 pub use checksum::Checksum;
-pub use pattern::{LazyPattern, Pattern};
-pub use prefilter::{Hit, Prefilter};
+pub use pattern::{Compile, LazyPattern, Pattern};
+pub use prefilter::{Hit, Prefilter, Workload};
 
 /// How bad a leak of this kind is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -69,6 +70,9 @@ pub struct Rule {
     pub description: Arc<str>,
     /// How bad a leak is.
     pub severity: Severity,
+    /// How sure a finding is a real secret; `low` marks a generic rule,
+    /// which gives way to a specific one on the same text.
+    pub confidence: Confidence,
     /// Labels copied to findings.
     pub tags: Arc<[String]>,
     /// Provider documentation.
@@ -110,6 +114,12 @@ pub struct Required {
 }
 
 impl Rule {
+    /// Whether this is a generic (low-confidence) rule: it gives way to a
+    /// specific rule on the same text.
+    pub fn is_generic(&self) -> bool {
+        self.confidence <= Confidence::Low
+    }
+
     fn new(entry: &RuleEntry) -> Result<Rule, ConfigError> {
         let s = &entry.syntax;
         let id = s.id.get_ref().clone();
@@ -143,28 +153,29 @@ impl Rule {
             .transpose()?;
         // Built-in rules are proven by their self-test and compile on first
         // use; user rules compile now, so a mistake is reported at load.
-        let eager = !entry.builtin;
+        let when = compile_when(entry.builtin);
         let path = s
             .path
             .as_deref()
-            .map(|p| LazyPattern::new(p, eager).map_err(|e| fail(format!("path: {e}"))))
+            .map(|p| LazyPattern::new(p, when).map_err(|e| fail(format!("path: {e}"))))
             .transpose()?;
         let regex = s
             .regex
             .as_deref()
-            .map(|p| LazyPattern::new(p, false))
+            .map(|p| LazyPattern::new(p, Compile::OnFirstUse))
             .transpose()
             .map_err(&fail)?;
         let allowlists = s
             .allowlist
             .iter()
             .chain(&s.allowlists)
-            .map(|a| Allowlist::new(a, eager).map_err(&fail))
+            .map(|a| Allowlist::new(a, when).map_err(&fail))
             .collect::<Result<Vec<_>, _>>()?;
         let rule = Rule {
             id: Arc::from(id.as_str()),
             description: Arc::from(s.description.as_deref().unwrap_or(id.as_str())),
             severity,
+            confidence: s.confidence.unwrap_or_else(|| Confidence::default_for(&id)),
             tags: s.tags.clone().into(),
             references: s.references.clone(),
             keywords: s.keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
@@ -188,7 +199,7 @@ impl Rule {
             checksum,
             regex,
         };
-        if eager {
+        if when == Compile::Now {
             rule.check_regex().map_err(fail)?;
         }
         Ok(rule)
@@ -245,16 +256,16 @@ pub struct RuleSet {
 impl RuleSet {
     /// Compiles a merged configuration, for scanning much data.
     pub fn new(config: &Config) -> Result<RuleSet, ConfigError> {
-        RuleSet::build(config, true)
+        RuleSet::build(config, Workload::Bulk)
     }
 
     /// Compiles a merged configuration for a quick scan of a few small
     /// inputs (staged changes): cheaper to build, a little slower per byte.
     pub fn new_for_small_inputs(config: &Config) -> Result<RuleSet, ConfigError> {
-        RuleSet::build(config, false)
+        RuleSet::build(config, Workload::SmallInputs)
     }
 
-    fn build(config: &Config, bulk: bool) -> Result<RuleSet, ConfigError> {
+    fn build(config: &Config, workload: Workload) -> Result<RuleSet, ConfigError> {
         let rules = config
             .rules
             .iter()
@@ -264,12 +275,13 @@ impl RuleSet {
             .allowlists
             .iter()
             .map(|a| {
-                let list = Allowlist::new(&a.syntax, !a.builtin).map_err(|message| {
-                    ConfigError::Invalid {
-                        at: a.at.clone(),
-                        message,
-                    }
-                })?;
+                let list =
+                    Allowlist::new(&a.syntax, compile_when(a.builtin)).map_err(|message| {
+                        ConfigError::Invalid {
+                            at: a.at.clone(),
+                            message,
+                        }
+                    })?;
                 if let Some(unknown) = list
                     .target_rules
                     .iter()
@@ -299,7 +311,8 @@ impl RuleSet {
         let composite = rules
             .iter()
             .any(|r| r.skip_report || !r.required.is_empty());
-        let prefilter = Prefilter::new(rules.iter().map(|r| r.keywords.as_slice()), bulk);
+        let prefilter = Prefilter::new(rules.iter().map(|r| r.keywords.as_slice()), workload)
+            .map_err(|e| ConfigError::Keywords(e.to_string()))?;
         Ok(RuleSet {
             rules,
             prefilter,
@@ -349,5 +362,15 @@ impl RuleSet {
         self.global
             .iter()
             .any(|a| a.target_rules.is_empty() && a.allows_blob(path, commit))
+    }
+}
+
+/// Built-in patterns are proven by their self-test and compile on first
+/// use; a user's compile at load, so a mistake is reported with its file.
+fn compile_when(builtin: bool) -> Compile {
+    if builtin {
+        Compile::OnFirstUse
+    } else {
+        Compile::Now
     }
 }

@@ -20,9 +20,7 @@ use std::{
     path::PathBuf,
 };
 
-use crate::detect::{
-    is_generic, line_around, mark_secrets, overlaps, Detector, LineIndex, EXCERPT_REACH,
-};
+use crate::detect::{line_around, mark_secrets, overlaps, Detector, LineIndex, EXCERPT_REACH};
 use crate::finding::{path_string, Excerpt, Finding, Origin, Secret};
 use crate::sniff::{archive_kind, is_binary, ArchiveKind};
 use archive::Limits;
@@ -240,14 +238,12 @@ impl<'d> Unpacker<'d> {
             !found.iter().any(|f| {
                 same_place(f, h)
                     && ((f.rule_id == h.rule_id && f.fingerprint == h.fingerprint)
-                        || (is_generic(&h.rule_id) && !is_generic(&f.rule_id)))
+                        || (h.is_generic() && !f.is_generic()))
             })
         });
         found.retain(|f| {
             !hidden.iter().any(|h| {
-                same_place(f, h)
-                    && (f.rule_id == h.rule_id
-                        || (is_generic(&f.rule_id) && !is_generic(&h.rule_id)))
+                same_place(f, h) && (f.rule_id == h.rule_id || (f.is_generic() && !h.is_generic()))
             })
         });
         let mut seen = Vec::new();

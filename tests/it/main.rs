@@ -3,6 +3,8 @@
 // helpers: the binary, temporary trees, git repositories, fake secrets, report types, SARIF schema
 mod support;
 
+// the layers: imports in src/ follow ARCHITECTURE.md's Dependency rules
+mod architecture;
 // baselines and ignore files: baseline create, --baseline, .leakhoundignore, .gitleaksignore
 mod baseline;
 // the GitHub Action: scripts/github-action.sh in a simulated GitHub environment
@@ -11,6 +13,8 @@ mod action;
 mod checksum;
 // command line: exit codes, --help, --version, bad flags
 mod cli;
+// confidence: the rule field, in every report, --min-confidence
+mod confidence;
 // configuration: --config, discovery, [extend], allowlists, inline allow comments
 mod config;
 // generic rules: test paths skipped, values that are not secrets dropped

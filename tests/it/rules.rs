@@ -56,6 +56,7 @@ const RULE_KEYS: &[&str] = &[
     "negativeExamples",
     "negative_examples",
     "checksum",
+    "confidence",
 ];
 
 const FILE_KEYS: &[&str] = &[
@@ -159,6 +160,9 @@ fn lint(files: &[(&str, &str)]) -> Vec<String> {
             if rule.severity.is_none() {
                 bad("needs a severity".into());
             }
+            if rule.confidence.is_none() {
+                bad("needs a confidence (high, medium or low)".into());
+            }
             if rule.references.is_empty() {
                 bad("needs a reference (provider documentation URL)".into());
             }
@@ -244,6 +248,7 @@ description = "Acme key"
 regex = '''acme_[a-z]{8}'''
 keywords = ["acme_"]
 severity = "high"
+confidence = "high"
 references = ["https://acme.invalid/keys"]
 examples = ["acme_abcdefgh", "k=acme_hgfedcba"]
 negativeExamples = ["acme_", "acme_ABCDEFGH"]
@@ -274,6 +279,7 @@ negative_example = ["typo"]
         "needs at least 2 negativeExamples, has 0",
         "needs a description",
         "needs a severity",
+        "needs a confidence",
         "is not an https URL",
         "invalid regex",
     ] {
