@@ -4,6 +4,7 @@
 //! Syntax only: no regex is compiled here.
 
 mod builtin;
+mod values;
 
 use std::{
     fmt,
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 pub use builtin::BUILTIN_RULE_FILES;
+pub use values::{Condition, RegexTarget, Severity};
 
 /// Where a piece of configuration was written, for error messages.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,7 +145,7 @@ pub struct RuleSyntax {
     #[serde(default)]
     pub allowlists: Vec<AllowlistSyntax>,
     /// critical, high, medium, low or info.
-    pub severity: Option<String>,
+    pub severity: Option<Severity>,
     /// Provider documentation.
     #[serde(default)]
     pub references: Vec<String>,
@@ -233,7 +235,7 @@ pub struct AllowlistSyntax {
     /// Free-form description.
     pub description: Option<String>,
     /// `OR` (default) or `AND` of the criteria below.
-    pub condition: Option<String>,
+    pub condition: Option<Condition>,
     /// Commit ids.
     #[serde(default)]
     pub commits: Vec<String>,
@@ -241,7 +243,7 @@ pub struct AllowlistSyntax {
     #[serde(default)]
     pub paths: Vec<String>,
     /// What `regexes` test: `secret` (default), `match` or `line`.
-    pub regex_target: Option<String>,
+    pub regex_target: Option<RegexTarget>,
     /// Regexes.
     #[serde(default)]
     pub regexes: Vec<String>,

@@ -3,20 +3,10 @@
 //! and stopwords in the secret; `OR` allows when any present criterion
 //! holds, `AND` when all present criteria hold.
 
-use crate::config::AllowlistSyntax;
+pub use crate::config::RegexTarget;
+use crate::config::{AllowlistSyntax, Condition};
 
 use super::pattern::{Compile, LazyPattern};
-
-/// What an allowlist's `regexes` are tested against.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RegexTarget {
-    /// The secret (default).
-    Secret,
-    /// The whole regex match.
-    Match,
-    /// The line(s) of the match.
-    Line,
-}
 
 /// The facts about one candidate finding that allowlists look at.
 #[derive(Clone, Copy, Debug)]
@@ -49,26 +39,8 @@ pub struct Allowlist {
 impl Allowlist {
     /// Builds an allowlist whose regexes compile `when` said (errors are one line).
     pub fn new(syntax: &AllowlistSyntax, when: Compile) -> Result<Allowlist, String> {
-        let and = match syntax
-            .condition
-            .as_deref()
-            .map(str::to_ascii_uppercase)
-            .as_deref()
-        {
-            None | Some("") | Some("OR") | Some("||") => false,
-            Some("AND") | Some("&&") => true,
-            Some(other) => return Err(format!("allowlist condition '{other}' is not AND or OR")),
-        };
-        let target = match syntax.regex_target.as_deref() {
-            None | Some("") | Some("secret") => RegexTarget::Secret,
-            Some("match") => RegexTarget::Match,
-            Some("line") => RegexTarget::Line,
-            Some(other) => {
-                return Err(format!(
-                    "allowlist regexTarget '{other}' is not secret, match or line"
-                ))
-            }
-        };
+        let and = syntax.condition.unwrap_or_default() == Condition::And;
+        let target = syntax.regex_target.unwrap_or_default();
         if syntax.commits.is_empty()
             && syntax.paths.is_empty()
             && syntax.regexes.is_empty()
@@ -203,9 +175,8 @@ mod tests {
     fn rejects_empty_and_unknown_values() {
         let empty: AllowlistSyntax = toml::from_str("description='x'").unwrap();
         assert!(Allowlist::new(&empty, Compile::Now).is_err());
-        let bad: AllowlistSyntax = toml::from_str("condition='XOR'\npaths=['a']").unwrap();
-        assert!(Allowlist::new(&bad, Compile::Now)
-            .unwrap_err()
-            .contains("XOR"));
+        // An unknown condition is refused when the file is read.
+        let bad = toml::from_str::<AllowlistSyntax>("condition='XOR'\npaths=['a']");
+        assert!(bad.unwrap_err().to_string().contains("XOR"));
     }
 }

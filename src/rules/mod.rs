@@ -11,55 +11,13 @@ mod re2;
 
 use std::sync::Arc;
 
-use serde::Serialize;
-
-pub use crate::config::Confidence;
+pub use crate::config::{Confidence, Severity};
 use crate::config::{Config, ConfigError, RuleEntry, SourceLine};
 
 pub use allowlist::{Allowlist, Candidate, RegexTarget};
 pub use checksum::Checksum;
 pub use pattern::{Compile, LazyPattern, Pattern};
 pub use prefilter::{Hit, Prefilter, Workload};
-
-/// How bad a leak of this kind is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Informational.
-    Info,
-    /// Low.
-    Low,
-    /// Medium (the default for user rules).
-    Medium,
-    /// High.
-    High,
-    /// Critical.
-    Critical,
-}
-
-impl Severity {
-    fn parse(s: &str) -> Option<Severity> {
-        Some(match s.to_ascii_lowercase().as_str() {
-            "info" => Severity::Info,
-            "low" => Severity::Low,
-            "medium" => Severity::Medium,
-            "high" => Severity::High,
-            "critical" => Severity::Critical,
-            _ => return None,
-        })
-    }
-
-    /// The lowercase name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-}
 
 /// One compiled rule.
 #[derive(Debug)]
@@ -131,14 +89,7 @@ impl Rule {
         if s.regex.is_none() && s.path.is_none() {
             return Err(fail("needs a regex or a path".into()));
         }
-        let severity = match &s.severity {
-            None => Severity::Medium,
-            Some(v) => Severity::parse(v).ok_or_else(|| {
-                fail(format!(
-                    "severity '{v}' is not one of critical, high, medium, low, info"
-                ))
-            })?,
-        };
+        let severity = s.severity.unwrap_or(Severity::Medium);
         let checksum = s
             .checksum
             .as_deref()
