@@ -4,6 +4,7 @@
 //! decided from its [`Outcome`] in `main`.
 
 mod args;
+mod explain;
 mod hook;
 mod plan;
 
@@ -54,6 +55,11 @@ pub fn run(args: Args, cancel: &Cancel) -> Result<Outcome> {
     match &args.command {
         Command::InstallHook { repo, force } => hook::install(repo, *force)?,
         Command::UninstallHook { repo } => hook::uninstall(repo)?,
+        Command::Explain { target } => {
+            let rules = RuleSet::new_for_small_inputs(&plan::load_config(common, Path::new("."))?)?;
+            let text = explain::render(&rules, target)?;
+            write_output(common, |out| out.write_all(text.as_bytes()))?;
+        }
         Command::Rules { command } => {
             let rules = RuleSet::new(&plan::load_config(common, Path::new("."))?)?;
             return rules_command(common, &rules, command);
@@ -122,6 +128,16 @@ fn finish(common: &CommonArgs, rules: &RuleSet, report: &Report) -> Result<Outco
         }
         for note in &report.stats.notes {
             eprintln!("leakhound: note: {note}");
+        }
+        if !common.no_inline_allow {
+            for w in crate::detect::unknown_allow_warnings(&report.findings, rules) {
+                eprintln!("leakhound: warning: {w}");
+            }
+        }
+        if !common.no_inline_allow {
+            for w in crate::detect::unknown_allow_warnings(&report.findings, rules) {
+                eprintln!("leakhound: warning: {w}");
+            }
         }
     }
     let to_terminal = common.output.is_none() && io::stdout().is_terminal();

@@ -83,9 +83,10 @@ pub fn for_command(
             };
             (source, Occurrences::First)
         }
-        Command::InstallHook { .. } | Command::UninstallHook { .. } | Command::Rules { .. } => {
-            return Ok(None)
-        }
+        Command::InstallHook { .. }
+        | Command::UninstallHook { .. }
+        | Command::Rules { .. }
+        | Command::Explain { .. } => return Ok(None),
     };
     let root = source.root();
     let config = load_config(common, &root)?;

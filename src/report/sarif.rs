@@ -108,13 +108,13 @@ struct Tool<'a> {
 struct Driver<'a> {
     information_uri: &'static str,
     name: &'static str,
-    rules: Vec<Descriptor>,
+    rules: Vec<Descriptor<'a>>,
     semantic_version: &'a str,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Descriptor {
+struct Descriptor<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     default_configuration: Option<DefaultConfiguration>,
     full_description: Message,
@@ -123,7 +123,7 @@ struct Descriptor {
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    properties: Option<DescriptorProperties>,
+    properties: Option<DescriptorProperties<'a>>,
     short_description: Message,
 }
 
@@ -140,12 +140,12 @@ struct Help {
 }
 
 #[derive(Serialize)]
-struct DescriptorProperties {
+struct DescriptorProperties<'a> {
     confidence: &'static str,
     precision: &'static str,
     #[serde(rename = "security-severity")]
     security_severity: &'static str,
-    tags: Vec<String>,
+    tags: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -276,7 +276,7 @@ pub fn render(
     writeln!(out)
 }
 
-fn descriptor(id: &str, rules: &RuleSet) -> Descriptor {
+fn descriptor<'a>(id: &str, rules: &'a RuleSet) -> Descriptor<'a> {
     let text = |t: &str| Message {
         text: t.to_string(),
     };
@@ -301,9 +301,7 @@ fn descriptor(id: &str, rules: &RuleSet) -> Descriptor {
     if !rule.references.is_empty() {
         help.push_str(&format!(" See {}", rule.references.join(", ")));
     }
-    let mut tags = vec!["security".to_string(), "secret".to_string()];
-    tags.extend(rule.tags.iter().cloned());
-    tags.truncate(20);
+    let tags = unique_tags(&rule.tags);
     Descriptor {
         default_configuration: Some(DefaultConfiguration {
             level: level(rule.severity),
@@ -402,6 +400,7 @@ fn precision(c: Confidence) -> &'static str {
         Confidence::High => "very-high",
         Confidence::Medium => "high",
         Confidence::Low => "medium",
+        Confidence::VeryLow => "low",
     }
 }
 
@@ -411,6 +410,7 @@ fn rank(c: Confidence) -> f64 {
         Confidence::High => 90.0,
         Confidence::Medium => 60.0,
         Confidence::Low => 30.0,
+        Confidence::VeryLow => 10.0,
     }
 }
 
@@ -422,6 +422,22 @@ fn security_severity(s: Severity) -> &'static str {
         Severity::Low => "3.0",
         Severity::Info => "1.0",
     }
+}
+
+/// `security`, `secret`, then the rule's tags, each once (the schema wants
+/// unique items) and at most 20.
+fn unique_tags(rule_tags: &[String]) -> Vec<&str> {
+    let mut tags: Vec<&str> = Vec::new();
+    for t in ["security", "secret"]
+        .into_iter()
+        .chain(rule_tags.iter().map(String::as_str))
+    {
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    tags.truncate(20);
+    tags
 }
 
 fn pascal_case(id: &str) -> String {
@@ -461,6 +477,16 @@ mod tests {
     fn uris_are_percent_encoded() {
         assert_eq!(uri("a b/c#d.txt"), "a%20b/c%23d.txt");
         assert_eq!(uri("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn tags_are_unique() {
+        let rule = [
+            "google".to_string(),
+            "secret".to_string(),
+            "google".to_string(),
+        ];
+        assert_eq!(unique_tags(&rule), ["security", "secret", "google"]);
     }
 
     #[test]
