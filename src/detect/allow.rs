@@ -27,7 +27,7 @@ pub fn inline_allowed(line: &[u8], rule_id: &str, is_rule: impl Fn(&str) -> bool
 
 /// The words after `leakhound:allow` on `line` that look like rule ids but
 /// name no rule (`is_rule` is false): typos, or another tool's ids.
-pub fn unknown_allow_ids<'a>(line: &'a [u8], is_rule: impl Fn(&str) -> bool) -> Vec<&'a str> {
+pub fn unknown_allow_ids(line: &[u8], is_rule: impl Fn(&str) -> bool) -> Vec<&str> {
     allow_words(line)
         .flatten()
         .filter(|w| looks_like_id(w) && !is_rule(w))

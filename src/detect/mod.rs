@@ -199,7 +199,7 @@ impl<'r> Detector<'r> {
             }
         }
         for &rule in self.rules.prefilter().keywordless() {
-            per_rule.push((rule, vec![0..data.len()]));
+            per_rule.push((rule, std::iter::once(0..data.len()).collect()));
         }
         per_rule.sort_unstable_by_key(|(rule, _)| *rule);
         per_rule

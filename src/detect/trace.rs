@@ -94,15 +94,8 @@ pub fn trace(
                 "path filter",
                 format!("the file is skipped by a global allowlist ({})", name(a)),
             ))
-        } else if !rule.keywords.is_empty()
-            && !rule.keywords.iter().any(|k| lower.contains(k.as_str()))
-        {
-            Some(dropped(
-                "keyword",
-                format!("none of the keywords {:?} occurs", rule.keywords),
-            ))
         } else {
-            path_filter(rule, &ctx)
+            keywords_absent(rule, &lower).or_else(|| path_filter(rule, &ctx))
         };
         for caps in pattern.regex().captures_iter(Input::new(data)) {
             let Some(whole) = caps.get_match().map(|m| m.range()) else {
@@ -145,14 +138,29 @@ pub(super) fn why_missed(
     {
         Some(t) => t.outcome.to_string(),
         None if traces.is_empty() => {
+            let lower = String::from_utf8_lossy(data).to_ascii_lowercase();
             let path = origin.known_path();
-            match path_filter(rule, &Context::new(data, origin, path.as_deref())) {
+            let ctx = Context::new(data, origin, path.as_deref());
+            match keywords_absent(rule, &lower).or_else(|| path_filter(rule, &ctx)) {
                 Some(o) => o.to_string(),
                 None => "the regex does not match".into(),
             }
         }
         None => "reported, but not as this rule".into(),
     }
+}
+
+/// The keyword stage: none of the rule's keywords occurs in `lower` (the
+/// blob, lowercased).
+fn keywords_absent(rule: &Rule, lower: &str) -> Option<Outcome> {
+    let absent =
+        !rule.keywords.is_empty() && !rule.keywords.iter().any(|k| lower.contains(k.as_str()));
+    absent.then(|| {
+        dropped(
+            "keyword",
+            format!("none of the keywords {:?} occurs", rule.keywords),
+        )
+    })
 }
 
 /// The rule's own path filters: its `path` regex, its allowlists' paths.

@@ -143,8 +143,7 @@ fn check_secret(secret: &str) -> Result<(), String> {
 fn one_line(s: &str) -> String {
     s.lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .last()
+        .rfind(|l| !l.is_empty())
         .unwrap_or_default()
         .to_string()
 }
