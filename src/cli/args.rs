@@ -115,6 +115,19 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Whether the command is a scan (which Ctrl-C stops with a partial report).
+    pub fn is_scan(&self) -> bool {
+        matches!(
+            self,
+            Command::Dir { .. }
+                | Command::Git { .. }
+                | Command::Staged { .. }
+                | Command::Stdin { .. }
+        )
+    }
+}
+
 /// `leakhound rules ...`
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {

@@ -5,6 +5,7 @@
 
 mod builtin;
 mod unknown;
+mod values;
 
 use std::{
     fmt,
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 pub use builtin::BUILTIN_RULE_FILES;
+pub use values::{Condition, RegexTarget, Severity};
 
 /// Where a piece of configuration was written, for error messages.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +70,9 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
+    /// The rules' keywords, all together, are too many for the prefilter.
+    #[error("keywords of all rules: {0}")]
+    Keywords(String),
 }
 
 /// One configuration file as parsed.
@@ -146,7 +151,7 @@ pub struct RuleSyntax {
     #[serde(default)]
     pub allowlists: Vec<AllowlistSyntax>,
     /// critical, high, medium, low or info.
-    pub severity: Option<String>,
+    pub severity: Option<Severity>,
     /// Provider documentation.
     #[serde(default)]
     pub references: Vec<String>,
@@ -162,7 +167,7 @@ pub struct RuleSyntax {
     pub confidence: Option<Confidence>,
     /// leakhound: a context rule (provider names and the secret's shape),
     /// expanded into the regex by the engine.
-    pub context: Option<crate::rules::ContextSyntax>,
+    pub context: Option<ContextSyntax>,
 }
 
 /// How sure a rule's finding is a real secret, lowest first.
@@ -230,6 +235,23 @@ impl fmt::Display for Confidence {
     }
 }
 
+/// `[rules.context]` as written (see `rules::context` for what it builds).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContextSyntax {
+    /// Provider names (and env/SDK/config names) that mark the context.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// The secret's shape: a regex fragment without capture groups.
+    pub secret: String,
+    /// API hosts, for URLs (`?key=`, `user:secret@host`) and header lines.
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Words a key or variable must also hold (`key`, `token`); any when empty.
+    #[serde(default)]
+    pub keys: Vec<String>,
+}
+
 /// One `[[rules.required]]` entry: another rule that must match near each
 /// finding of this one for it to be reported.
 #[derive(Debug, Clone, Deserialize)]
@@ -250,7 +272,7 @@ pub struct AllowlistSyntax {
     /// Free-form description.
     pub description: Option<String>,
     /// `OR` (default) or `AND` of the criteria below.
-    pub condition: Option<String>,
+    pub condition: Option<Condition>,
     /// Commit ids.
     #[serde(default)]
     pub commits: Vec<String>,
@@ -258,7 +280,7 @@ pub struct AllowlistSyntax {
     #[serde(default)]
     pub paths: Vec<String>,
     /// What `regexes` test: `secret` (default), `match` or `line`.
-    pub regex_target: Option<String>,
+    pub regex_target: Option<RegexTarget>,
     /// Regexes.
     #[serde(default)]
     pub regexes: Vec<String>,
@@ -333,7 +355,7 @@ impl Config {
         for (name, text) in BUILTIN_RULE_FILES {
             let file = format!("builtin:rules/{name}");
             let syntax = parse(&file, text)?;
-            config.absorb(syntax, &file, text, true)?;
+            config.merge_file(syntax, &file, text, true)?;
         }
         Ok(config)
     }
@@ -359,7 +381,7 @@ impl Config {
 
     /// Adds a parsed file's rules and allowlists; same-id rules are merged
     /// the gitleaks way (scalars replaced, lists appended).
-    fn absorb(
+    fn merge_file(
         &mut self,
         mut syntax: ConfigSyntax,
         file: &str,
@@ -450,7 +472,7 @@ fn load_file(path: &Path, depth: usize, builtins: bool) -> Result<Config, Config
     if let Some(extend) = extend {
         config.disable_rules(&extend.disabled_rules);
     }
-    config.absorb(syntax, &file, &text, false)?;
+    config.merge_file(syntax, &file, &text, false)?;
     config.files.insert(0, path.to_path_buf());
     Ok(config)
 }
@@ -605,8 +627,10 @@ mod tests {
         let mut cfg = Config::default();
         let a = "[[rules]]\nid='r'\nregex='a'\nkeywords=['a']\n";
         let b = "[[rules]]\nid='r'\nentropy=2.0\nkeywords=['b']\n";
-        cfg.absorb(parse("a", a).unwrap(), "a", a, true).unwrap();
-        cfg.absorb(parse("b", b).unwrap(), "b", b, false).unwrap();
+        cfg.merge_file(parse("a", a).unwrap(), "a", a, true)
+            .unwrap();
+        cfg.merge_file(parse("b", b).unwrap(), "b", b, false)
+            .unwrap();
         assert_eq!(cfg.rules.len(), 1);
         let r = &cfg.rules[0].syntax;
         assert_eq!(r.regex.as_deref(), Some("a"));
@@ -620,7 +644,8 @@ mod tests {
                  [[allowlists]]\ntargetRules=['a','b']\npaths=['x']\n\
                  [[allowlists]]\ntargetRules=['a']\npaths=['y']\n";
         let mut cfg = Config::default();
-        cfg.absorb(parse("f", t).unwrap(), "f", t, false).unwrap();
+        cfg.merge_file(parse("f", t).unwrap(), "f", t, false)
+            .unwrap();
         cfg.disable_rules(&["a".to_string()]);
         assert_eq!(cfg.rules.len(), 1);
         assert_eq!(cfg.allowlists.len(), 1);
@@ -631,7 +656,7 @@ mod tests {
     fn legacy_and_new_global_allowlists_cannot_mix() {
         let t = "[allowlist]\npaths=['x']\n[[allowlists]]\npaths=['y']\n";
         let err = Config::default()
-            .absorb(parse("f", t).unwrap(), "f", t, false)
+            .merge_file(parse("f", t).unwrap(), "f", t, false)
             .unwrap_err();
         assert!(err.to_string().contains("both [allowlist]"));
     }

@@ -2,7 +2,17 @@
 //! case-insensitive): which rules may match a byte slice, and where.
 //! It does not read files, know sources or run regexes.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, BuildError, MatchKind};
+
+/// What the automaton is built for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Workload {
+    /// Much data: a DFA, slower to build, fastest to run.
+    Bulk,
+    /// A few small inputs (staged changes): an NFA that builds in a
+    /// fraction of the time.
+    SmallInputs,
+}
 
 /// A keyword occurrence for one rule: rule index and byte range of the keyword.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,10 +34,12 @@ pub struct Prefilter {
 }
 
 impl Prefilter {
-    /// Builds the automaton over `keywords[rule]` for every rule: a DFA
-    /// (slower to build, fastest to run) for `bulk` work, else an NFA that
-    /// builds in a fraction of the time, for scans of a few small inputs.
-    pub fn new<'a>(keywords: impl IntoIterator<Item = &'a [String]>, bulk: bool) -> Prefilter {
+    /// Builds the automaton over `keywords[rule]` for every rule, for
+    /// `workload`; fails if the keywords exceed the automaton's size limits.
+    pub fn new<'a>(
+        keywords: impl IntoIterator<Item = &'a [String]>,
+        workload: Workload,
+    ) -> Result<Prefilter, BuildError> {
         let mut words: Vec<String> = Vec::new();
         let mut rules_of_keyword: Vec<Vec<usize>> = Vec::new();
         let mut keywordless = Vec::new();
@@ -52,23 +64,23 @@ impl Prefilter {
                 }
             }
         }
-        let automaton = (!words.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .kind(Some(if bulk {
-                    AhoCorasickKind::DFA
-                } else {
-                    AhoCorasickKind::ContiguousNFA
-                }))
-                .build(&words)
-                .expect("keyword automaton within size limits")
-        });
-        Prefilter {
+        let automaton = (!words.is_empty())
+            .then(|| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(match workload {
+                        Workload::Bulk => AhoCorasickKind::DFA,
+                        Workload::SmallInputs => AhoCorasickKind::ContiguousNFA,
+                    }))
+                    .build(&words)
+            })
+            .transpose()?;
+        Ok(Prefilter {
             automaton,
             rules_of_keyword,
             keywordless,
-        }
+        })
     }
 
     /// Rules without keywords: they run on every input.
@@ -108,7 +120,7 @@ mod tests {
     #[test]
     fn finds_overlapping_keywords_case_insensitively() {
         let k = kw(&[&["sk-"], &["sk-proj-"], &[]]);
-        let p = Prefilter::new(k.iter().map(Vec::as_slice), true);
+        let p = Prefilter::new(k.iter().map(Vec::as_slice), Workload::Bulk).unwrap();
         let hits: Vec<Hit> = p.hits(b"x SK-PROJ-abc").collect();
         let rules: Vec<usize> = hits.iter().map(|h| h.rule).collect();
         assert_eq!(rules, [0, 1]);
@@ -118,7 +130,7 @@ mod tests {
     #[test]
     fn shared_keywords_hit_every_rule() {
         let k = kw(&[&["token"], &["Token"]]);
-        let p = Prefilter::new(k.iter().map(Vec::as_slice), true);
+        let p = Prefilter::new(k.iter().map(Vec::as_slice), Workload::Bulk).unwrap();
         assert_eq!(p.hits(b"token").count(), 2);
         assert_eq!(p.hits(b"nothing here").count(), 0);
     }

@@ -13,9 +13,9 @@ use std::{
 use git2::{ObjectType, Oid, Repository, Sort};
 use rayon::prelude::*;
 
-use super::{commit_info, git_error, object_error, History, OidMap, OidSet};
-use crate::cancel;
-use crate::finding::CommitInfo;
+use super::{blob_id, commit_info, git_error, object_error, oid, History, OidMap, OidSet};
+use crate::cancel::Cancel;
+use crate::finding::{BlobId, CommitInfo};
 use crate::sources::{Skip, SkipReason, SourceError};
 
 /// Where a (key, path) pair entered the history.
@@ -24,7 +24,7 @@ pub struct Introduction<K> {
     /// The caller's key (e.g. a secret's fingerprint).
     pub key: K,
     /// The blob that holds it there.
-    pub blob: Oid,
+    pub blob: BlobId,
     /// Its path in the commit's tree.
     pub path: String,
     /// The introducing commit.
@@ -52,7 +52,7 @@ struct TreeScan {
 
 struct Walker<'a, K> {
     repo: &'a Repository,
-    targets: &'a HashMap<Oid, Vec<K>>,
+    targets: &'a OidMap<Vec<K>>,
     known: Option<&'a OidSet>,
     trees: OidMap<Arc<TreeScan>>,
     reported: HashSet<Oid>,
@@ -145,26 +145,32 @@ impl History {
     /// walked in parallel (each worker takes a contiguous run of commits in
     /// topological order, whose trees mostly overlap); the introductions
     /// are then decided in one pass, oldest commit first.
-    pub fn attribute<K: Clone + Eq + Hash + Sync>(
+    pub fn attribute<K: Clone + Eq + Hash + Send + Sync>(
         &self,
-        targets: &HashMap<Oid, Vec<K>>,
+        targets: &HashMap<BlobId, Vec<K>>,
         all_occurrences: bool,
+        cancel: &Cancel,
     ) -> Result<Attribution<K>, SourceError> {
+        let targets: OidMap<Vec<K>> = targets
+            .iter()
+            .map(|(id, keys)| (oid(*id), keys.clone()))
+            .collect();
+        let targets = &targets;
         let repo = self.repo()?;
-        let mut walk = repo.revwalk().map_err(|e| git_error("revwalk", &e))?;
+        let mut walk = repo.revwalk().map_err(|e| git_error("revwalk", e))?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
-            .map_err(|e| git_error("revwalk", &e))?;
+            .map_err(|e| git_error("revwalk", e))?;
         for tip in self.tips(&repo)? {
             walk.push(tip)
-                .map_err(|e| git_error(&format!("commit {tip}"), &e))?;
+                .map_err(|e| git_error(&format!("commit {tip}"), e))?;
         }
         let commits: Vec<Oid> = walk
             .collect::<Result<_, _>>()
-            .map_err(|e| git_error("revwalk", &e))?;
+            .map_err(|e| git_error("revwalk", e))?;
         let per_worker = commits.len().div_ceil(rayon::current_num_threads()).max(1);
         let parts = commits
             .par_chunks(per_worker)
-            .map(|chunk| self.scan_commits(chunk, targets))
+            .map(|chunk| self.scan_commits(chunk, targets, cancel))
             .collect::<Result<Vec<_>, SourceError>>()?;
         let mut skips = Vec::new();
         let mut scans = Vec::with_capacity(commits.len());
@@ -204,13 +210,13 @@ impl History {
                             None => {
                                 let commit = repo
                                     .find_commit(id)
-                                    .map_err(|e| git_error(&format!("commit {id}"), &e))?;
+                                    .map_err(|e| git_error(&format!("commit {id}"), e))?;
                                 info.insert(Arc::new(commit_info(&commit))).clone()
                             }
                         };
                         introductions.push(Introduction {
                             key: key.clone(),
-                            blob: *blob,
+                            blob: blob_id(*blob),
                             path: path.to_string(),
                             commit: info,
                         });
@@ -232,7 +238,8 @@ impl History {
     fn scan_commits<K>(
         &self,
         commits: &[Oid],
-        targets: &HashMap<Oid, Vec<K>>,
+        targets: &OidMap<Vec<K>>,
+        cancel: &Cancel,
     ) -> Result<(Vec<Option<CommitScan>>, Vec<Skip>), SourceError> {
         let repo = self.repo()?;
         let mut walker = Walker {
@@ -245,7 +252,7 @@ impl History {
         };
         let mut out = Vec::with_capacity(commits.len());
         for &id in commits {
-            if cancel::requested() {
+            if cancel.is_requested() {
                 // Interrupted: the caller reports without attribution.
                 out.push(None);
                 continue;
@@ -275,11 +282,11 @@ impl History {
             let commit = repo
                 .revparse_single(b)
                 .and_then(|o| o.peel_to_commit())
-                .map_err(|e| git_error(&format!("branch '{b}'"), &e))?;
+                .map_err(|e| git_error(&format!("branch '{b}'"), e))?;
             return Ok(vec![commit.id()]);
         }
         let mut tips = Vec::new();
-        let refs = repo.references().map_err(|e| git_error("references", &e))?;
+        let refs = repo.references().map_err(|e| git_error("references", e))?;
         for r in refs.flatten() {
             if let Ok(c) = r.peel_to_commit() {
                 tips.push(c.id());

@@ -10,6 +10,8 @@ mod percent;
 
 use std::ops::Range;
 
+use crate::sniff::starts_like_archive;
+
 /// An encoding a run was written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
@@ -92,12 +94,12 @@ pub fn may_be_worth_decoding(head: &[u8]) -> bool {
         Err(e) if e.error_len().is_none() => {
             std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default()
         }
-        Err(_) => return crate::archive::has_magic(head),
+        Err(_) => return starts_like_archive(head),
     };
     !text
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        || crate::archive::has_magic(head)
+        || starts_like_archive(head)
 }
 
 /// Whether decoded bytes are text worth scanning: valid UTF-8 without
