@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         Ok(Ok(Outcome::Clean)) => ExitCode::SUCCESS,
         Ok(Ok(Outcome::Leaks(code))) => ExitCode::from(code),
         Ok(Ok(Outcome::Interrupted)) => ExitCode::from(EXIT_INTERRUPTED),
+        Ok(Ok(Outcome::Incomplete)) => ExitCode::from(2),
         Ok(Err(e)) => {
             eprintln!("leakhound: error: {}", one_line(&e));
             ExitCode::from(2)

@@ -104,6 +104,7 @@ fn report(u: &mut Unstructured<'_>) -> Result<Report> {
         bytes: u.arbitrary()?,
         skips,
         notes: u.arbitrary()?,
+        broken: Vec::new(),
         repository: None,
     };
     Ok(Report::new(

@@ -36,6 +36,9 @@ pub enum Outcome {
     Leaks(u8),
     /// A signal stopped the scan; what was found so far was reported.
     Interrupted,
+    /// The scan could not read what it needed (a ref's commit, a tree):
+    /// what it found was reported, but the result is not a clean one.
+    Incomplete,
 }
 
 /// Runs one command; a scan stops early once `cancel` is requested.
@@ -157,8 +160,13 @@ fn finish(common: &CommonArgs, rules: &RuleSet, report: &Report) -> Result<Outco
             report::summary(&report.stats, report.duration)
         );
     }
+    for broken in &report.stats.broken {
+        eprintln!("leakhound: error: cannot read {broken}: the history was not fully scanned");
+    }
     Ok(if report.interrupted {
         Outcome::Interrupted
+    } else if !report.stats.broken.is_empty() {
+        Outcome::Incomplete
     } else if report.findings.is_empty() {
         Outcome::Clean
     } else {

@@ -140,6 +140,7 @@ mod tests {
                 skip(SkipReason::Symlink),
             ],
             notes: Vec::new(),
+            broken: Vec::new(),
             repository: None,
         };
         assert_eq!(

@@ -236,6 +236,13 @@ pub fn render(
             },
         })
         .collect();
+    notifications.extend(report.stats.broken.iter().map(|b| Notification {
+        level: "error",
+        locations: Vec::new(),
+        message: Message {
+            text: format!("cannot read {b}: the history was not fully scanned"),
+        },
+    }));
     if report.interrupted {
         notifications.push(Notification {
             level: "error",
@@ -250,7 +257,7 @@ pub fn render(
         runs: [Run {
             automation_details: AutomationDetails { id: "leakhound/" },
             invocations: [Invocation {
-                execution_successful: !report.interrupted,
+                execution_successful: !report.interrupted && report.stats.broken.is_empty(),
                 tool_execution_notifications: notifications,
             }],
             results,

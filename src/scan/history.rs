@@ -64,6 +64,7 @@ pub(super) fn run(
         return Ok((unattributed(stage, &reader, &targets), stats));
     };
     stats.skips.extend(attribution.skips);
+    stats.broken.extend(attribution.broken);
     if attribution.unreachable > 0 {
         stats.notes.push(format!(
             "{} blob(s) with findings are not reachable from the scanned refs (not reported)",

@@ -142,6 +142,7 @@ impl Visit for DirSource {
             bytes: bytes.into_inner(),
             skips,
             notes: Vec::new(),
+            broken: Vec::new(),
             repository: None,
         })
     }

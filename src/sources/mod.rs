@@ -162,6 +162,10 @@ pub struct SourceStats {
     pub skips: Vec<Skip>,
     /// Facts about the scan worth telling (e.g. a shallow history).
     pub notes: Vec<String>,
+    /// What the scan needed and could not read (a ref's commit, a commit,
+    /// a tree): the result is incomplete, so the run is an error (exit 2),
+    /// with the findings it has still reported.
+    pub broken: Vec<String>,
     /// For git sources: the repository that was read.
     pub repository: Option<RepositoryInfo>,
 }

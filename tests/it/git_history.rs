@@ -880,3 +880,53 @@ fn jsonl_of_a_history_scan_has_one_finding_per_line_with_its_commit() {
     );
     repo.assert_provenance(&found);
 }
+
+/// Issue 12: a corrupt tip of `main` gave `[]`, exit 0 and SARIF
+/// `executionSuccessful: true` while its blobs with findings went
+/// unattributed. A commit or tree a ref needs and cannot be read makes the
+/// run an error (exit 2): SARIF says so with an error notification, and
+/// the report still holds what was found (here: the other branch's leak).
+#[test]
+fn an_unreadable_tip_commit_is_exit_2_and_an_unsuccessful_sarif_run() {
+    let repo = TestRepo::with_readme();
+    repo.branch("other");
+    repo.checkout("other");
+    let kept = repo.commit_file("a.env", format!("A={}\n", github_pat(1040)), "A");
+    repo.checkout("main");
+    repo.commit_file("b.env", format!("B={}\n", github_pat(1041)), "B");
+    let tip = repo.commit_file("c.txt", "clean\n", "C");
+    repo.corrupt_object(&tip);
+
+    let run = repo.run(&["git", ".", "--format", "json"]);
+    run.expect_code(2);
+    let found = run.findings();
+    assert_eq!(
+        git_locations(&found),
+        vec![gloc("a.env", 1, "github-pat", &kept)]
+    );
+    assert!(
+        run.stderr
+            .contains("leakhound: error: cannot read refs/heads/main: corrupt object"),
+        "{run:#?}"
+    );
+
+    let run = repo.run(&["git", ".", "--format", "sarif"]);
+    run.expect_code(2);
+    let log = run.sarif();
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false, "{invocation}");
+    let errors: Vec<&serde_json::Value> = invocation["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["level"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{invocation}");
+    assert!(
+        errors[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("refs/heads/main"),
+        "{invocation}"
+    );
+}

@@ -40,6 +40,9 @@ pub struct Attribution<K> {
     pub skips: Vec<Skip>,
     /// Target blobs no commit of the walked refs contains.
     pub unreachable: usize,
+    /// Refs, commits and trees the walk needed and could not read: the
+    /// attribution (so the report) is incomplete.
+    pub broken: Vec<String>,
 }
 
 /// What a tree holds that matters, with paths relative to it: target blobs,
@@ -57,6 +60,7 @@ struct Walker<'a, K> {
     trees: OidMap<Arc<TreeScan>>,
     reported: HashSet<Oid>,
     skips: Vec<Skip>,
+    broken: Vec<String>,
 }
 
 impl<K> Walker<'_, K> {
@@ -87,7 +91,11 @@ impl<K> Walker<'_, K> {
         }
         let mut scan = TreeScan::default();
         match self.repo.find_tree(tree) {
-            Err(e) => scan.odd.push((Arc::from(""), tree, object_error(&e))),
+            Err(e) => {
+                let reason = object_error(&e);
+                self.broken.push(format!("tree {tree}: {reason}"));
+                scan.odd.push((Arc::from(""), tree, reason));
+            }
             Ok(t) => {
                 for entry in t.iter() {
                     // Names are made only for the few entries that matter.
@@ -133,6 +141,9 @@ impl<K> Walker<'_, K> {
     }
 }
 
+/// [`History::scan_commits`]: each commit's scan, the skips, what is broken.
+type CommitScans = (Vec<Option<CommitScan>>, Vec<Skip>, Vec<String>);
+
 /// One commit's parents and the target blobs of its tree.
 struct CommitScan {
     parents: Vec<Oid>,
@@ -160,7 +171,8 @@ impl History {
         let mut walk = repo.revwalk().map_err(|e| git_error("revwalk", e))?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
             .map_err(|e| git_error("revwalk", e))?;
-        for tip in self.tips(&repo)? {
+        let (tips, mut broken) = self.tips(&repo)?;
+        for tip in tips {
             walk.push(tip)
                 .map_err(|e| git_error(&format!("commit {tip}"), e))?;
         }
@@ -175,8 +187,9 @@ impl History {
         let mut skips = Vec::new();
         let mut scans = Vec::with_capacity(commits.len());
         let mut named = HashSet::new();
-        for (part_scans, part_skips) in parts {
+        for (part_scans, part_skips, part_broken) in parts {
             scans.extend(part_scans);
+            broken.extend(part_broken);
             skips.extend(
                 part_skips
                     .into_iter()
@@ -230,17 +243,19 @@ impl History {
             introductions,
             skips,
             unreachable: targets.keys().filter(|b| !reached.contains(b)).count(),
+            broken,
         })
     }
 
     /// The parents and target blobs of each of `commits` (`None` for a
-    /// commit that cannot be read), with what could not be scanned.
+    /// commit that cannot be read), with what could not be scanned and the
+    /// commits and trees that could not be read.
     fn scan_commits<K>(
         &self,
         commits: &[Oid],
         targets: &OidMap<Vec<K>>,
         cancel: &Cancel,
-    ) -> Result<(Vec<Option<CommitScan>>, Vec<Skip>), SourceError> {
+    ) -> Result<CommitScans, SourceError> {
         let repo = self.repo()?;
         let mut walker = Walker {
             repo: &repo,
@@ -249,6 +264,7 @@ impl History {
             trees: OidMap::default(),
             reported: HashSet::new(),
             skips: Vec::new(),
+            broken: Vec::new(),
         };
         let mut out = Vec::with_capacity(commits.len());
         for &id in commits {
@@ -264,32 +280,43 @@ impl History {
                 })),
                 Err(e) => {
                     if walker.reported.insert(id) {
+                        let reason = object_error(&e);
+                        walker.broken.push(format!("commit {id}: {reason}"));
                         walker.skips.push(Skip {
                             path: id.to_string(),
-                            reason: object_error(&e),
+                            reason,
                         });
                     }
                     out.push(None);
                 }
             }
         }
-        Ok((out, walker.skips))
+        Ok((out, walker.skips, walker.broken))
     }
 
-    /// The commits to walk from: the branch, or every ref and HEAD.
-    fn tips(&self, repo: &Repository) -> Result<Vec<Oid>, SourceError> {
+    /// The commits to walk from: the branch, or every ref and HEAD; and the
+    /// refs whose object cannot be read (a ref to a readable tree or blob
+    /// has no history and is left out quietly).
+    fn tips(&self, repo: &Repository) -> Result<(Vec<Oid>, Vec<String>), SourceError> {
         if let Some(b) = &self.branch {
             let commit = repo
                 .revparse_single(b)
                 .and_then(|o| o.peel_to_commit())
                 .map_err(|e| git_error(&format!("branch '{b}'"), e))?;
-            return Ok(vec![commit.id()]);
+            return Ok((vec![commit.id()], Vec::new()));
         }
         let mut tips = Vec::new();
+        let mut broken = Vec::new();
         let refs = repo.references().map_err(|e| git_error("references", e))?;
         for r in refs.flatten() {
-            if let Ok(c) = r.peel_to_commit() {
-                tips.push(c.id());
+            match r.peel_to_commit() {
+                Ok(c) => tips.push(c.id()),
+                Err(_) => {
+                    if let Some(Err(e)) = r.target().map(|t| repo.find_object(t, None)) {
+                        let name = String::from_utf8_lossy(r.name_bytes()).into_owned();
+                        broken.push(format!("{name}: {}", object_error(&e)));
+                    }
+                }
             }
         }
         if let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) {
@@ -297,6 +324,6 @@ impl History {
         }
         tips.sort();
         tips.dedup();
-        Ok(tips)
+        Ok((tips, broken))
     }
 }

@@ -183,6 +183,7 @@ impl Visit for History {
             bytes: bytes.into_inner(),
             skips: into_inner(skips),
             notes,
+            broken: Vec::new(),
             repository: Some(repository_info(&repo)),
         })
     }
