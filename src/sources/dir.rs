@@ -68,9 +68,7 @@ impl Visit for DirSource {
             return Ok(SourceStats::default());
         };
         for root in &self.roots {
-            if std::fs::symlink_metadata(root).is_err() {
-                return Err(SourceError::NotFound(root.clone()));
-            }
+            check_root(root)?;
         }
         let mut builder = WalkBuilder::new(first);
         for root in rest {
@@ -170,6 +168,24 @@ impl DirSource {
         }
         Ok(data)
     }
+}
+
+/// A path given to scan exists and can be read: one that cannot is an
+/// error like a missing one, not a skip (the user asked for it by name).
+fn check_root(root: &Path) -> Result<(), SourceError> {
+    let meta =
+        std::fs::symlink_metadata(root).map_err(|_| SourceError::NotFound(root.to_path_buf()))?;
+    let opened = if meta.is_dir() {
+        std::fs::read_dir(root).map(drop)
+    } else if meta.is_file() {
+        File::open(root).map(drop)
+    } else {
+        Ok(())
+    };
+    opened.map_err(|error| SourceError::Io {
+        what: format!("{}: cannot read", root.display()),
+        error,
+    })
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {

@@ -103,6 +103,33 @@ fn an_unreadable_file_is_named_even_when_the_tests_run_as_root() {
     );
 }
 
+/// Issue 12: an unreadable path named on the command line was a skip and
+/// "no leaks found" (exit 0). It is an error, like a missing path.
+#[test]
+fn an_unreadable_path_given_on_the_command_line_is_exit_2() {
+    let t = TestDir::new();
+    let locked = t.write("locked.env", format!("T={}\n", github_pat(304)));
+    let dir = t.mkdir("locked-dir");
+    t.write("locked-dir/a.env", format!("T={}\n", github_pat(305)));
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o000)).unwrap();
+    for path in ["locked.env", "locked-dir"] {
+        let Some(run) = run_unprivileged(t.path(), &["dir", path]) else {
+            eprintln!("skipped: running as root without setpriv, permissions do not apply");
+            return;
+        };
+        run.expect_code(2);
+        assert_eq!(run.stderr_lines().len(), 1, "{run:#?}");
+        assert!(
+            run.stderr.contains(&format!(
+                "leakhound: error: {path}: cannot read: Permission denied"
+            )),
+            "{run:#?}"
+        );
+    }
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
 #[test]
 fn files_that_vanish_or_change_during_the_scan_do_not_stop_it() {
     let t = TestDir::new();
