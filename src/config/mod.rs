@@ -5,6 +5,7 @@
 
 mod builtin;
 mod values;
+mod unknown;
 
 use std::{
     fmt,
@@ -94,6 +95,9 @@ pub struct ConfigSyntax {
     /// Global allowlists.
     #[serde(default)]
     pub allowlists: Vec<AllowlistSyntax>,
+    /// Warnings about the file: keys leakhound does not read.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// `[extend]`: inherit the built-in rules or another file.
@@ -317,6 +321,8 @@ pub struct Config {
     pub allowlists: Vec<AllowlistEntry>,
     /// Files loaded, outermost first (empty for the defaults alone).
     pub files: Vec<PathBuf>,
+    /// Warnings about the files loaded (`file:line: ...`): unknown keys.
+    pub warnings: Vec<String>,
 }
 
 impl Config {
@@ -354,11 +360,12 @@ impl Config {
     /// the gitleaks way (scalars replaced, lists appended).
     fn merge_file(
         &mut self,
-        syntax: ConfigSyntax,
+        mut syntax: ConfigSyntax,
         file: &str,
         text: &str,
         builtin: bool,
     ) -> Result<(), ConfigError> {
+        self.warnings.append(&mut syntax.warnings);
         let at = |offset: usize| SourceLine {
             file: file.to_string(),
             line: line_of(text, offset),
@@ -449,13 +456,18 @@ fn load_file(path: &Path, depth: usize, builtins: bool) -> Result<Config, Config
 
 /// Parses one TOML file, reporting errors as `file:line: message`.
 pub fn parse(file: &str, text: &str) -> Result<ConfigSyntax, ConfigError> {
-    toml::from_str(text).map_err(|e| ConfigError::Parse {
-        at: SourceLine {
-            file: file.to_string(),
-            line: e.span().map_or(1, |s| line_of(text, s.start)),
-        },
-        message: without_string_values(e.message().trim()).replace('\n', " "),
-    })
+    unknown::parse(file, text)
+        .map(|(mut syntax, warnings)| {
+            syntax.warnings = warnings;
+            syntax
+        })
+        .map_err(|e| ConfigError::Parse {
+            at: SourceLine {
+                file: file.to_string(),
+                line: e.span().map_or(1, |s| line_of(text, s.start)),
+            },
+            message: without_string_values(e.message().trim()).replace('\n', " "),
+        })
 }
 
 /// A TOML error message without the string values it quotes (`invalid
