@@ -18,7 +18,7 @@ use memchr::{memchr, memrchr};
 
 use crate::archive::{self, Kind, Limits};
 use crate::decode::{self, Run};
-use crate::detect::{is_generic, line_around, Detector, LineIndex};
+use crate::detect::{line_around, Detector, LineIndex};
 use crate::finding::{path_string, Excerpt, Finding, Origin, Secret};
 use crate::sources::{is_binary, Skip, SkipReason};
 
@@ -223,14 +223,12 @@ impl<'d> Deep<'d> {
             !found.iter().any(|f| {
                 same_place(f, h)
                     && ((f.rule_id == h.rule_id && f.fingerprint == h.fingerprint)
-                        || (is_generic(&h.rule_id) && !is_generic(&f.rule_id)))
+                        || (h.is_generic() && !f.is_generic()))
             })
         });
         found.retain(|f| {
             !hidden.iter().any(|h| {
-                same_place(f, h)
-                    && (f.rule_id == h.rule_id
-                        || (is_generic(&f.rule_id) && !is_generic(&h.rule_id)))
+                same_place(f, h) && (f.rule_id == h.rule_id || (f.is_generic() && !h.is_generic()))
             })
         });
         let mut seen = Vec::new();

@@ -6,7 +6,7 @@ use std::{fmt, ops::Range, path::PathBuf, sync::Arc};
 
 use sha2::{Digest, Sha256};
 
-use crate::rules::Severity;
+use crate::rules::{Confidence, Severity};
 
 /// A secret's text. It has no `Display` and its `Debug` hides the value, so
 /// it cannot reach a log by accident: only reporters call [`Secret::expose`].
@@ -274,6 +274,8 @@ pub struct Finding {
     pub description: Arc<str>,
     /// The rule's severity.
     pub severity: Severity,
+    /// How sure it is a real secret (the rule's confidence).
+    pub confidence: Confidence,
     /// The rule's tags.
     pub tags: Arc<[String]>,
     /// The secret itself.
@@ -300,6 +302,12 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// Whether a generic (low-confidence) rule found it: it gives way to a
+    /// specific rule's finding at the same place.
+    pub fn is_generic(&self) -> bool {
+        self.confidence <= Confidence::Low
+    }
+
     /// The order of findings in a report: by path, position, then rule.
     pub fn sort_key(&self) -> (String, usize, usize, &str) {
         (
@@ -320,6 +328,7 @@ impl Finding {
             rule_id: "r".into(),
             description: "d".into(),
             severity: Severity::Low,
+            confidence: Confidence::Medium,
             tags: Vec::new().into(),
             fingerprint: Fingerprint::new("r", &secret),
             secret,

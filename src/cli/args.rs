@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args as ClapArgs, Parser, Subcommand};
 
 use crate::report::Format;
+use crate::rules::Confidence;
 
 /// Find leaked secrets (API keys, tokens, passwords, private keys) in files,
 /// standard input and git history.
@@ -96,6 +97,12 @@ pub enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Explain a silence: for each candidate on a line of a file, which rule
+    /// matched and which stage dropped it (or that it is reported).
+    Explain {
+        /// FILE or FILE:LINE (every line of the file without LINE).
+        target: String,
+    },
 }
 
 /// `leakhound rules ...`
@@ -156,6 +163,12 @@ pub struct CommonArgs {
     /// Stop scanning a file after N findings, with a note (0: no limit).
     #[arg(long, global = true, value_name = "N", default_value_t = 100)]
     pub max_findings_per_file: usize,
+    /// Report only findings of at least this confidence: `very-low`
+    /// (everything, the default), `low` (no generic findings in test code,
+    /// specs, fixtures or examples), `medium` (no generic rules) or `high`
+    /// (provider-unique prefixes and checksums only).
+    #[arg(long, global = true, value_name = "LEVEL", default_value = "very-low")]
+    pub min_confidence: Confidence,
     /// Ignore `gitleaks:allow` / `leakhound:allow` comments.
     #[arg(long, global = true)]
     pub no_inline_allow: bool,

@@ -3,6 +3,7 @@
 //! other one; exit codes are decided from its [`Outcome`] in `main`.
 
 mod args;
+mod explain;
 mod hook;
 
 use std::{
@@ -138,6 +139,12 @@ pub fn run(args: Args) -> Result<Outcome> {
         }
         Command::UninstallHook { repo } => {
             hook::uninstall(repo)?;
+            Ok(Outcome::Clean)
+        }
+        Command::Explain { target } => {
+            let rules = RuleSet::new_for_small_inputs(&load_config(common, Path::new("."))?)?;
+            let text = explain::render(&rules, target)?;
+            write_output(common, |out| out.write_all(text.as_bytes()))?;
             Ok(Outcome::Clean)
         }
         Command::Rules { command } => {
@@ -290,6 +297,7 @@ fn load_config(common: &CommonArgs, root: &Path) -> Result<Config> {
 fn detect_options(common: &CommonArgs) -> DetectOptions {
     DetectOptions {
         inline_allow: !common.no_inline_allow,
+        min_confidence: common.min_confidence,
         deep: DeepOptions {
             max_decode_depth: common.max_decode_depth,
             archives: (!common.no_archives).then_some(archive::Limits {
@@ -315,6 +323,11 @@ fn finish(common: &CommonArgs, setup: &Setup, mut report: Report) -> Result<Outc
         }
         for note in &report.stats.notes {
             eprintln!("leakhound: note: {note}");
+        }
+        if !common.no_inline_allow {
+            for w in crate::detect::unknown_allow_warnings(&report.findings, rules) {
+                eprintln!("leakhound: warning: {w}");
+            }
         }
     }
     let to_terminal = common.output.is_none() && io::stdout().is_terminal();
@@ -404,6 +417,7 @@ fn list_rules(rules: &RuleSet, format: Format, out: &mut dyn Write) -> io::Resul
                         "id": &*r.id,
                         "description": &*r.description,
                         "severity": r.severity,
+                        "confidence": r.confidence,
                         "tags": &*r.tags,
                         "keywords": r.keywords,
                         "references": r.references,
@@ -418,9 +432,10 @@ fn list_rules(rules: &RuleSet, format: Format, out: &mut dyn Write) -> io::Resul
             for r in rules.rules() {
                 writeln!(
                     out,
-                    "{:width$}  {:8}  {}  [{}]",
+                    "{:width$}  {:8}  {:6}  {}  [{}]",
                     r.id,
                     r.severity.as_str(),
+                    r.confidence.as_str(),
                     r.description,
                     r.tags.join(", ")
                 )?;

@@ -1,6 +1,6 @@
 //! Rule configuration as written: the gitleaks v8 TOML schema plus
 //! leakhound's fields (`examples`, `negativeExamples`, `severity`,
-//! `references`, `checksum`), the embedded defaults, discovery and `[extend]` merging.
+//! `references`, `checksum`, `confidence`), the embedded defaults, discovery and `[extend]` merging.
 //! Syntax only: no regex is compiled here.
 
 mod builtin;
@@ -10,7 +10,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 pub use builtin::BUILTIN_RULE_FILES;
@@ -152,9 +152,76 @@ pub struct RuleSyntax {
     pub negative_examples: Vec<String>,
     /// leakhound: a checksum the secret must carry (`github-crc32`).
     pub checksum: Option<String>,
+    /// leakhound: how sure a finding of this rule is a real secret.
+    pub confidence: Option<Confidence>,
     /// leakhound: a context rule (provider names and the secret's shape),
     /// expanded into the regex by the engine.
     pub context: Option<crate::rules::ContextSyntax>,
+}
+
+/// How sure a rule's finding is a real secret, lowest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// A generic rule's finding in test code, a spec, a fixture or an
+    /// example (see `crate::detect::is_test_path`): a credential-like name
+    /// and value there is often test data, but is still committed.
+    #[serde(rename = "very-low")]
+    VeryLow,
+    /// A generic rule: a credential-like name and a secret-like value.
+    Low,
+    /// The provider's name or host beside a value of its documented shape.
+    Medium,
+    /// A prefix unique to the provider, or a checksum that holds.
+    High,
+}
+
+impl Confidence {
+    /// Every level, lowest first.
+    pub const ALL: [Confidence; 4] = [
+        Confidence::VeryLow,
+        Confidence::Low,
+        Confidence::Medium,
+        Confidence::High,
+    ];
+
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::VeryLow => "very-low",
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+
+    /// The level of a rule that does not set one: `low` for a rule whose id
+    /// says `generic` (gitleaks' `generic-api-key` in a drop-in config),
+    /// else `medium`. Built-in rules always set it (a lint test checks).
+    pub fn default_for(id: &str) -> Confidence {
+        if id.contains("generic") {
+            Confidence::Low
+        } else {
+            Confidence::Medium
+        }
+    }
+}
+
+impl std::str::FromStr for Confidence {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Confidence, String> {
+        Confidence::ALL
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("'{s}' is not one of very-low, low, medium, high"))
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// One `[[rules.required]]` entry: another rule that must match near each
@@ -427,6 +494,9 @@ fn merge_rule(existing: &mut RuleEntry, new: RuleEntry) {
     }
     if new_syntax.checksum.is_some() {
         old.checksum = new_syntax.checksum;
+    }
+    if new_syntax.confidence.is_some() {
+        old.confidence = new_syntax.confidence;
     }
     old.tags.extend(new_syntax.tags);
     old.required.extend(new_syntax.required);

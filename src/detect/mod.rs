@@ -8,6 +8,8 @@ mod composite;
 mod entropy;
 mod location;
 mod selftest;
+mod testpath;
+mod trace;
 
 use std::{collections::HashMap, ops::Range};
 
@@ -15,12 +17,14 @@ use regex_automata::{util::captures::Captures, Input};
 
 use crate::deep::DeepOptions;
 use crate::finding::{Excerpt, Finding, Fingerprint, Origin, Secret};
-use crate::rules::{Candidate, Rule, RuleSet};
+use crate::rules::{basic_auth_user, Candidate, Checksum, Confidence, Rule, RuleSet};
 
-pub use allow::inline_allowed;
+pub use allow::{inline_allowed, unknown_allow_ids};
 pub use entropy::shannon;
 pub use location::{line_around, LineIndex};
 pub use selftest::{selftest, ExampleFailure};
+pub use testpath::is_test_path;
+pub use trace::{trace, Outcome, Trace};
 
 /// Bytes searched around a keyword beyond the rule's longest match, so a
 /// keyword just outside a bounded match (a variable name) still counts.
@@ -31,6 +35,8 @@ const KEYWORD_SLACK: usize = 256;
 pub struct DetectOptions {
     /// Honour `gitleaks:allow` / `leakhound:allow` comments.
     pub inline_allow: bool,
+    /// Findings below this confidence are left out.
+    pub min_confidence: Confidence,
     /// Decoding and archives (applied by [`crate::deep::Deep`]).
     pub deep: DeepOptions,
     /// Stop a blob's scan after this many findings (0: no limit).
@@ -41,6 +47,7 @@ impl Default for DetectOptions {
     fn default() -> Self {
         DetectOptions {
             inline_allow: true,
+            min_confidence: Confidence::VeryLow,
             deep: DeepOptions::default(),
             max_findings: 0,
         }
@@ -66,10 +73,10 @@ pub enum Drop {
     Entropy(f64, f64),
     /// An inline allow comment on the line.
     InlineAllow,
-    /// A global allowlist.
-    GlobalAllowlist,
-    /// The rule's own allowlist.
-    RuleAllowlist,
+    /// A global allowlist: its index in [`RuleSet::global_allowlists`].
+    GlobalAllowlist(usize),
+    /// The rule's own allowlist: its index in the rule's `allowlists`.
+    RuleAllowlist(usize),
 }
 
 /// The detector: a rule set plus options.
@@ -127,7 +134,7 @@ impl<'r> Detector<'r> {
             let Some(pattern) = rule.regex() else {
                 continue;
             };
-            let generic = is_generic(&rule.id);
+            let generic = rule.is_generic();
             for window in windows {
                 let input = Input::new(data).span(window);
                 for caps in pattern.regex().captures_iter(input) {
@@ -141,9 +148,9 @@ impl<'r> Detector<'r> {
                             let whole = caps.get_match().map(|m| m.range());
                             disproved.extend(secret_span(rule, &caps).or(whole));
                         }
-                        Err(Drop::InlineAllow | Drop::GlobalAllowlist | Drop::RuleAllowlist)
-                            if !generic =>
-                        {
+                        Err(
+                            Drop::InlineAllow | Drop::GlobalAllowlist(_) | Drop::RuleAllowlist(_),
+                        ) if !generic => {
                             allowed.extend(caps.get_match().map(|m| m.range()));
                         }
                         Err(_) => {}
@@ -155,7 +162,9 @@ impl<'r> Detector<'r> {
         composite::apply(self.rules, &mut findings);
         drop_same_secret(self.rules, &mut findings);
         drop_shadowed_generic(&mut findings, &allowed);
-        findings.retain(|f| !overlaps_any(&f.span, &disproved));
+        findings.retain(|f| {
+            !overlaps_any(&f.span, &disproved) && f.confidence >= self.opts.min_confidence
+        });
         mark_secrets(&mut findings);
         findings.sort_by_key(|f| (f.span.start, f.span.end));
         Scanned { findings, capped }
@@ -190,7 +199,7 @@ impl<'r> Detector<'r> {
             }
         }
         for &rule in self.rules.prefilter().keywordless() {
-            per_rule.push((rule, vec![0..data.len()]));
+            per_rule.push((rule, std::iter::once(0..data.len()).collect()));
         }
         per_rule.sort_unstable_by_key(|(rule, _)| *rule);
         per_rule
@@ -227,6 +236,7 @@ impl<'r> Detector<'r> {
                     rule_id: rule.id.clone(),
                     description: rule.description.clone(),
                     severity: rule.severity,
+                    confidence: rule.confidence,
                     tags: rule.tags.clone(),
                     fingerprint: Fingerprint::new(&rule.id, &secret),
                     matched: Excerpt::new(text.clone(), at.clone()),
@@ -252,6 +262,7 @@ impl<'r> Detector<'r> {
         let data = ctx.data;
         let whole = caps.get_match().map(|m| m.range()).ok_or(Drop::Empty)?;
         let span = secret_span(rule, caps).unwrap_or_else(|| trim_newlines(data, whole.clone()));
+        let whole = location::own_lines(data, whole, &span);
         let secret_bytes = &data[span.clone()];
         if secret_bytes.is_empty() {
             return Err(Drop::Empty);
@@ -278,15 +289,16 @@ impl<'r> Detector<'r> {
             path: ctx.path.unwrap_or_default(),
             commit: ctx.commit,
         };
-        if self
+        if let Some(i) = self
             .rules
-            .global_allowlists_for(&rule.id)
-            .any(|a| a.allows(&candidate))
+            .global_allowlists()
+            .iter()
+            .position(|a| a.applies_to(&rule.id) && a.allows(&candidate))
         {
-            return Err(Drop::GlobalAllowlist);
+            return Err(Drop::GlobalAllowlist(i));
         }
-        if rule.allowlists.iter().any(|a| a.allows(&candidate)) {
-            return Err(Drop::RuleAllowlist);
+        if let Some(i) = rule.allowlists.iter().position(|a| a.allows(&candidate)) {
+            return Err(Drop::RuleAllowlist(i));
         }
         let lines = ctx.lines.get_or_init(|| LineIndex::new(data));
         let secret = Secret::new(String::from_utf8_lossy(secret_bytes));
@@ -294,10 +306,25 @@ impl<'r> Detector<'r> {
             span.start.saturating_sub(outer.start)
                 ..span.end.min(outer.end).saturating_sub(outer.start)
         };
+        // Basic credentials name their user in clear (the password stays
+        // the redacted secret).
+        let description = match rule.checksum {
+            Some(Checksum::BasicAuthPair) => basic_auth_user(secret_bytes).map_or_else(
+                || rule.description.clone(),
+                |user| format!("{} (user '{user}')", rule.description).into(),
+            ),
+            _ => rule.description.clone(),
+        };
+        // A generic finding in test code is reported, one level lower.
+        let confidence = match ctx.path {
+            Some(p) if rule.is_generic() && is_test_path(p) => Confidence::VeryLow,
+            _ => rule.confidence,
+        };
         Ok(Finding {
             rule_id: rule.id.clone(),
-            description: rule.description.clone(),
+            description,
             severity: rule.severity,
+            confidence,
             tags: rule.tags.clone(),
             fingerprint: Fingerprint::new(&rule.id, &secret),
             matched: Excerpt::new(
@@ -364,10 +391,23 @@ fn trim_newlines(data: &[u8], mut r: Range<usize>) -> Range<usize> {
     r
 }
 
-/// Whether a rule is a generic one (`generic` in its id, as in gitleaks):
-/// it gives way to specific rules on the same text.
-pub fn is_generic(id: &str) -> bool {
-    id.contains("generic")
+/// One warning per finding whose line carries `leakhound:allow <id>` with
+/// an id no rule in `rules` has: that comment allowed nothing.
+pub fn unknown_allow_warnings(findings: &[Finding], rules: &RuleSet) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in findings {
+        let line = f.line.render(true);
+        for id in unknown_allow_ids(line.as_bytes(), |w| rules.get(w).is_some()) {
+            let at = format!("{}:{}", f.origin.display_path(), f.start.line);
+            let warning = format!(
+                "{at}: `leakhound:allow {id}`: no rule '{id}' is in force, so it allows nothing (`leakhound rules list` lists the ids)"
+            );
+            if !out.contains(&warning) {
+                out.push(warning);
+            }
+        }
+    }
+    out
 }
 
 /// Whether `span` overlaps one of `spans`.
@@ -383,11 +423,11 @@ fn overlaps_any(span: &Range<usize>, spans: &[Range<usize>]) -> bool {
 fn drop_shadowed_generic(findings: &mut Vec<Finding>, allowed: &[Range<usize>]) {
     let specific: Vec<Range<usize>> = findings
         .iter()
-        .filter(|f| !is_generic(&f.rule_id))
+        .filter(|f| !f.is_generic())
         .map(|f| f.span.clone())
         .chain(allowed.iter().cloned())
         .collect();
-    findings.retain(|f| !is_generic(&f.rule_id) || !overlaps_any(&f.span, &specific));
+    findings.retain(|f| !f.is_generic() || !overlaps_any(&f.span, &specific));
 }
 
 /// No double reports: of specific findings with the same secret span, keeps
@@ -401,7 +441,7 @@ fn drop_same_secret(rules: &RuleSet, findings: &mut Vec<Finding>) {
     }
     let mut best: HashMap<(usize, usize), (usize, (bool, usize, usize))> = HashMap::new();
     for (i, f) in findings.iter().enumerate() {
-        if is_generic(&f.rule_id) {
+        if f.is_generic() {
             continue;
         }
         let rule = rules.get(&f.rule_id);
@@ -421,12 +461,12 @@ fn drop_same_secret(rules: &RuleSet, findings: &mut Vec<Finding>) {
             })
             .or_insert((i, len));
     }
-    if best.len() == findings.iter().filter(|f| !is_generic(&f.rule_id)).count() {
+    if best.len() == findings.iter().filter(|f| !f.is_generic()).count() {
         return;
     }
     let mut i = 0;
     findings.retain(|f| {
-        let keep = is_generic(&f.rule_id) || best[&(f.span.start, f.span.end)].0 == i;
+        let keep = f.is_generic() || best[&(f.span.start, f.span.end)].0 == i;
         i += 1;
         keep
     });

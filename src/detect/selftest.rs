@@ -3,9 +3,8 @@
 //! examples, and no other specific rule may report the same text as a
 //! specific rule's example; a failure names the stage that dropped the example.
 
-use regex_automata::Input;
-
-use super::{Context, Detector, Drop};
+use super::trace::why_missed;
+use super::Detector;
 use crate::finding::Origin;
 use crate::rules::{Rule, RuleSet};
 
@@ -73,12 +72,12 @@ pub fn selftest(rules: &RuleSet) -> Vec<ExampleFailure> {
             let index = counts[positive as usize];
             let findings = detector.scan(text.as_bytes(), &origin);
             let found = findings.iter().any(|f| f.rule_id == rule.id);
-            if positive && found && !super::is_generic(&rule.id) {
+            if positive && found && !rule.is_generic() {
                 // No double reports: another specific rule must not report
                 // the same text as this one.
                 let twin = findings.iter().find(|o| {
                     o.rule_id != rule.id
-                        && !super::is_generic(&o.rule_id)
+                        && !o.is_generic()
                         && findings.iter().any(|f| {
                             f.rule_id == rule.id && overlap_not_nested(&f.span, &o.span)
                         })
@@ -121,40 +120,5 @@ fn failure(rule: &Rule, index: usize, positive: bool, reason: String) -> Example
         index,
         positive,
         reason,
-    }
-}
-
-fn why_missed(detector: &Detector<'_>, rule: &Rule, data: &[u8], origin: &Origin) -> String {
-    let lower = String::from_utf8_lossy(data).to_ascii_lowercase();
-    if !rule.keywords.is_empty() && !rule.keywords.iter().any(|k| lower.contains(k.as_str())) {
-        return format!("none of the keywords {:?} occurs", rule.keywords);
-    }
-    let path = origin.display_path();
-    if rule
-        .path
-        .as_ref()
-        .is_some_and(|p| !p.is_match(path.as_bytes()))
-    {
-        return format!("the path '{path}' does not match the rule's path");
-    }
-    let Some(pattern) = rule.regex() else {
-        return "the rule has no regex".into();
-    };
-    let ctx = Context::new(data, origin, &path);
-    let mut drops = Vec::new();
-    for caps in pattern.regex().captures_iter(Input::new(data)) {
-        match detector.evaluate(rule, &caps, &ctx) {
-            Ok(_) => return "matched, but overlaps a more specific rule's finding".into(),
-            Err(d) => drops.push(d),
-        }
-    }
-    match drops.first() {
-        None => "the regex does not match".into(),
-        Some(Drop::Empty) => "the secret group is empty".into(),
-        Some(Drop::Checksum(name)) => format!("fails its checksum ({name})"),
-        Some(Drop::Entropy(e, min)) => format!("entropy {e:.2} <= {min}"),
-        Some(Drop::InlineAllow) => "an inline allow comment is on the line".into(),
-        Some(Drop::GlobalAllowlist) => "dropped by a global allowlist".into(),
-        Some(Drop::RuleAllowlist) => "dropped by the rule's allowlist".into(),
     }
 }

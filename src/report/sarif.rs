@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::{RenderOptions, Report};
 use crate::finding::Finding;
-use crate::rules::{RuleSet, Severity};
+use crate::rules::{Confidence, RuleSet, Severity};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/leakhound/leakhound";
@@ -92,9 +92,7 @@ fn descriptor(id: &str, rules: &RuleSet) -> Value {
     if !rule.references.is_empty() {
         help.push_str(&format!(" See {}", rule.references.join(", ")));
     }
-    let mut tags = vec!["security".to_string(), "secret".to_string()];
-    tags.extend(rule.tags.iter().cloned());
-    tags.truncate(20);
+    let tags = unique_tags(&rule.tags);
     json!({
         "id": id,
         "name": pascal_case(id),
@@ -104,7 +102,8 @@ fn descriptor(id: &str, rules: &RuleSet) -> Value {
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": {
             "tags": tags,
-            "precision": "high",
+            "precision": precision(rule.confidence),
+            "confidence": rule.confidence.as_str(),
             "security-severity": security_severity(rule.severity),
         },
     })
@@ -115,6 +114,7 @@ fn result(f: &Finding, rule_index: usize, opts: &RenderOptions) -> Value {
     let mut properties = json!({
         "fingerprint": f.fingerprint.to_hex(),
         "severity": f.severity.as_str(),
+        "confidence": f.confidence.as_str(),
         "entropy": (f.entropy as f64 * 1000.0).round() / 1000.0,
     });
     if let Some(c) = f.origin.commit() {
@@ -143,6 +143,7 @@ fn result(f: &Finding, rule_index: usize, opts: &RenderOptions) -> Value {
         "ruleId": &*f.rule_id,
         "ruleIndex": rule_index,
         "level": level(f.severity),
+        "rank": rank(f.confidence),
         "message": { "text": format!("{} found: {}", f.description, f.secret.shown(opts.redact)) },
         "locations": [],
         "partialFingerprints": {
@@ -178,6 +179,26 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
+/// GitHub's `precision` of a rule: how often its alerts are true.
+fn precision(c: Confidence) -> &'static str {
+    match c {
+        Confidence::High => "very-high",
+        Confidence::Medium => "high",
+        Confidence::Low => "medium",
+        Confidence::VeryLow => "low",
+    }
+}
+
+/// SARIF `rank` (0 to 100) of a result: its confidence.
+fn rank(c: Confidence) -> f64 {
+    match c {
+        Confidence::High => 90.0,
+        Confidence::Medium => 60.0,
+        Confidence::Low => 30.0,
+        Confidence::VeryLow => 10.0,
+    }
+}
+
 fn security_severity(s: Severity) -> &'static str {
     match s {
         Severity::Critical => "9.5",
@@ -186,6 +207,22 @@ fn security_severity(s: Severity) -> &'static str {
         Severity::Low => "3.0",
         Severity::Info => "1.0",
     }
+}
+
+/// `security`, `secret`, then the rule's tags, each once (the schema wants
+/// unique items) and at most 20.
+fn unique_tags(rule_tags: &[String]) -> Vec<&str> {
+    let mut tags: Vec<&str> = Vec::new();
+    for t in ["security", "secret"]
+        .into_iter()
+        .chain(rule_tags.iter().map(String::as_str))
+    {
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    tags.truncate(20);
+    tags
 }
 
 fn pascal_case(id: &str) -> String {
@@ -225,6 +262,16 @@ mod tests {
     fn uris_are_percent_encoded() {
         assert_eq!(uri("a b/c#d.txt"), "a%20b/c%23d.txt");
         assert_eq!(uri("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn tags_are_unique() {
+        let rule = [
+            "google".to_string(),
+            "secret".to_string(),
+            "google".to_string(),
+        ];
+        assert_eq!(unique_tags(&rule), ["security", "secret", "google"]);
     }
 
     #[test]

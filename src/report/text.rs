@@ -15,12 +15,13 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
     for f in &report.findings {
         writeln!(
             out,
-            "{}:{}:{}: {} [{}]",
+            "{}:{}:{}: {} [{}, {} confidence]",
             paint("35", &f.origin.display_path()),
             f.start.line,
             f.start.column,
             paint("1;31", &f.rule_id),
-            f.severity.as_str()
+            f.severity.as_str(),
+            f.confidence.as_str()
         )?;
         writeln!(out, "  {}", f.description)?;
         if let Some(c) = f.origin.commit() {

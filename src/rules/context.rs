@@ -181,8 +181,7 @@ fn check_secret(secret: &str) -> Result<(), String> {
 fn one_line(s: &str) -> String {
     s.lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .last()
+        .rfind(|l| !l.is_empty())
         .unwrap_or_default()
         .to_string()
 }
@@ -219,9 +218,7 @@ fn assignment(key: &str, s: &str) -> String {
 /// CLI flags: `--pandadoc-token VALUE`, `--pandadoc-token=VALUE`; and
 /// `ENV KEY VALUE` (Dockerfile), `set -gx KEY VALUE` (fish), `setx KEY VALUE`.
 fn flag(key: &str, s: &str) -> String {
-    format!(
-        "(?:--?|\\b(?:ENV|setx|set -gx|set -x)[ \\t]+){key}(?:[ \\t]{{1,4}}|=)[\"']?{s}{END}"
-    )
+    format!("(?:--?|\\b(?:ENV|setx|set -gx|set -x)[ \\t]+){key}(?:[ \\t]{{1,4}}|=)[\"']?{s}{END}")
 }
 
 /// SDK constructors and calls: `Pandadoc("v")`, `pandadoc.Client(api_key="v")`, `new PandaDocClient({ apiKey: 'v' })`.
@@ -267,9 +264,7 @@ fn section(name: &str, keys: &[String], s: &str) -> String {
 /// `curl -H "Authorization: Bearer v" https://api.pandadoc.com/...`.
 fn header(at: &str, s: &str) -> String {
     let scheme = "(?i:bearer|token|api-?key|basic|key)[ \\t]{1,4}";
-    format!(
-        "{at}[^\\n]{{0,200}}?{scheme}[\"']?{s}{END}|{scheme}{s}{END}[^\\n]{{0,200}}?{at}"
-    )
+    format!("{at}[^\\n]{{0,200}}?{scheme}[\"']?{s}{END}|{scheme}{s}{END}[^\\n]{{0,200}}?{at}")
 }
 
 /// A URL query parameter: `https://api.pandadoc.com/v1?api_key=v`.
@@ -346,7 +341,9 @@ mod tests {
 
     #[test]
     fn java_csharp_kotlin_swift_rust_assignments() {
-        finds(&format!("private static final String PANDADOC_KEY = \"{V}\";"));
+        finds(&format!(
+            "private static final String PANDADOC_KEY = \"{V}\";"
+        ));
         finds(&format!("var pandadocKey = @\"{V}\";"));
         finds(&format!("val pandadocApiKey: String = \"{V}\""));
         finds(&format!("let pandadocKey: String = \"{V}\""));
@@ -402,7 +399,9 @@ mod tests {
     #[test]
     fn config_sections() {
         finds(&format!("[pandadoc]\napi_key = {V}\n"));
-        finds(&format!("[services.pandadoc]\nname = \"docs\"\ntoken = \"{V}\""));
+        finds(&format!(
+            "[services.pandadoc]\nname = \"docs\"\ntoken = \"{V}\""
+        ));
         finds(&format!("pandadoc:\n  url: https://x\n  api_key: {V}\n"));
         finds(&format!("\"pandadoc\": {{\n  \"apiKey\": \"{V}\"\n}}"));
         finds(&format!("provider \"pandadoc\" {{\n  token = \"{V}\"\n}}"));
@@ -425,14 +424,18 @@ mod tests {
 
     #[test]
     fn http_headers() {
-        finds(&format!("curl -H \"X-Pandadoc-Key: {V}\" https://example.com"));
+        finds(&format!(
+            "curl -H \"X-Pandadoc-Key: {V}\" https://example.com"
+        ));
         finds(&format!(
             "curl -H \"Authorization: Bearer {V}\" https://api.pandadoc.com/public/v1"
         ));
         finds(&format!(
             "curl https://api.pandadoc.com/public/v1 -H 'Authorization: API-Key {V}'"
         ));
-        finds(&format!("pandadoc_headers = {{'Authorization': 'Bearer {V}'}}"));
+        finds(&format!(
+            "pandadoc_headers = {{'Authorization': 'Bearer {V}'}}"
+        ));
     }
 
     #[test]

@@ -14,10 +14,12 @@ use std::{collections::HashMap, sync::Arc};
 
 use serde::Serialize;
 
+pub use crate::config::Confidence;
 use crate::config::{Config, ConfigError, RuleEntry, SourceLine};
 
 pub use allowlist::{Allowlist, Candidate, RegexTarget};
-pub use checksum::Checksum;
+pub use checksum::{basic_auth_user, Checksum};
+
 pub use context::ContextSyntax;
 pub use pattern::{LazyPattern, Pattern};
 pub use prefilter::{Hit, Prefilter};
@@ -71,6 +73,9 @@ pub struct Rule {
     pub description: Arc<str>,
     /// How bad a leak is.
     pub severity: Severity,
+    /// How sure a finding is a real secret; `low` marks a generic rule,
+    /// which gives way to a specific one on the same text.
+    pub confidence: Confidence,
     /// Labels copied to findings.
     pub tags: Arc<[String]>,
     /// Provider documentation.
@@ -112,6 +117,12 @@ pub struct Required {
 }
 
 impl Rule {
+    /// Whether this is a generic (low-confidence) rule: it gives way to a
+    /// specific rule on the same text.
+    pub fn is_generic(&self) -> bool {
+        self.confidence <= Confidence::Low
+    }
+
     fn new(entry: &RuleEntry) -> Result<Rule, ConfigError> {
         let s = &entry.syntax;
         let id = s.id.get_ref().clone();
@@ -126,7 +137,12 @@ impl Rule {
         if s.regex.is_some() && s.context.is_some() {
             return Err(fail("has both a regex and a context; use one".into()));
         }
-        let context_regex = s.context.as_ref().map(context::expand).transpose().map_err(&fail)?;
+        let context_regex = s
+            .context
+            .as_ref()
+            .map(context::expand)
+            .transpose()
+            .map_err(&fail)?;
         let severity = match &s.severity {
             None => Severity::Medium,
             Some(v) => Severity::parse(v).ok_or_else(|| {
@@ -172,6 +188,7 @@ impl Rule {
             id: Arc::from(id.as_str()),
             description: Arc::from(s.description.as_deref().unwrap_or(id.as_str())),
             severity,
+            confidence: s.confidence.unwrap_or_else(|| Confidence::default_for(&id)),
             tags: s.tags.clone().into(),
             references: s.references.clone(),
             keywords: {
@@ -357,9 +374,12 @@ impl RuleSet {
         &'s self,
         rule: &'s str,
     ) -> impl Iterator<Item = &'s Allowlist> {
-        self.global
-            .iter()
-            .filter(move |a| a.target_rules.is_empty() || a.target_rules.iter().any(|t| t == rule))
+        self.global.iter().filter(move |a| a.applies_to(rule))
+    }
+
+    /// Every global allowlist, in configuration order.
+    pub fn global_allowlists(&self) -> &[Allowlist] {
+        &self.global
     }
 
     /// Compiles every global allowlist regex now, naming the first that fails.

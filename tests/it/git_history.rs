@@ -693,7 +693,7 @@ fn the_text_report_shows_the_short_commit_date_and_author() {
     run.expect_code(1);
     assert!(
         run.stdout
-            .starts_with("app.env:2:3: github-pat [critical]\n"),
+            .starts_with("app.env:2:3: github-pat [critical, high confidence]\n"),
         "{run:#?}"
     );
     let want = format!(

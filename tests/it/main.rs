@@ -11,9 +11,11 @@ mod action;
 mod checksum;
 // command line: exit codes, --help, --version, bad flags
 mod cli;
+// confidence: the rule field, in every report, --min-confidence
+mod confidence;
 // configuration: --config, discovery, [extend], allowlists, inline allow comments
 mod config;
-// generic rules: test paths skipped, values that are not secrets dropped
+// generic rules: test paths at very-low confidence, values that are not secrets dropped
 mod generic;
 // `leakhound dir`: trees, ignore files, .git, binary/size/unreadable skips, symlinks, odd names
 mod dir;
@@ -47,3 +49,5 @@ mod signals;
 mod staged;
 // `leakhound stdin`: --label, exit codes
 mod stdin;
+// `leakhound explain FILE[:LINE]`: which rule matched, which stage dropped it
+mod explain;

@@ -98,6 +98,7 @@ fn the_field_set_of_a_file_finding_is_stable() {
         "rule_id",
         "description",
         "severity",
+        "confidence",
         "tags",
         "path",
         "line",

@@ -56,6 +56,7 @@ const RULE_KEYS: &[&str] = &[
     "negativeExamples",
     "negative_examples",
     "checksum",
+    "confidence",
     "context",
 ];
 
@@ -167,6 +168,9 @@ fn lint(files: &[(&str, &str)]) -> Vec<String> {
             if rule.severity.is_none() {
                 bad("needs a severity".into());
             }
+            if rule.confidence.is_none() {
+                bad("needs a confidence (high, medium or low)".into());
+            }
             if rule.references.is_empty() {
                 bad("needs a reference (provider documentation URL)".into());
             }
@@ -261,6 +265,7 @@ description = "Acme key"
 regex = '''acme_[a-z]{8}'''
 keywords = ["acme_"]
 severity = "high"
+confidence = "high"
 references = ["https://acme.invalid/keys"]
 examples = ["acme_abcdefgh", "k=acme_hgfedcba"]
 negativeExamples = ["acme_", "acme_ABCDEFGH"]
@@ -291,6 +296,7 @@ negative_example = ["typo"]
         "needs at least 2 negativeExamples, has 0",
         "needs a description",
         "needs a severity",
+        "needs a confidence",
         "is not an https URL",
         "invalid regex",
     ] {
@@ -424,5 +430,34 @@ fn rules_check_runs_the_examples_of_a_user_config() {
             .iter()
             .any(|l| l.contains("example 1") && l.contains("keyword")),
         "{fails:?}"
+    );
+}
+
+/// Issue 12: a regex ending in a terminator class that can consume `\n`
+/// (`(?:[^A-Za-z0-9/+=]|$)`) glued the next line onto the match, and an
+/// allow comment there silenced the finding. No built-in regex may match
+/// past the end of one of its examples when another line follows.
+#[test]
+fn no_builtin_regex_reaches_into_the_next_line() {
+    let rules = builtin_rules();
+    let mut problems = Vec::new();
+    for rule in rules.rules() {
+        let Some(pattern) = rule.regex() else {
+            continue;
+        };
+        for example in &rule.examples {
+            let text = format!("{example}\nnext = 1 # gitleaks:allow\n");
+            for m in pattern.regex().find_iter(text.as_bytes()) {
+                if m.end() > example.len() {
+                    problems.push(format!("{}: {:?}", rule.id, &text[m.range()]));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} match(es) reach into the next line (end the regex with `(?:[^\\n...]|(?m:$))`):\n{}",
+        problems.len(),
+        problems.join("\n")
     );
 }

@@ -175,7 +175,7 @@ fn the_text_report_names_file_line_and_rule_and_exits_1() {
     run.expect_code(1);
     assert!(
         run.stdout
-            .starts_with("config/app.env:3:14: github-pat [critical]\n"),
+            .starts_with("config/app.env:3:14: github-pat [critical, high confidence]\n"),
         "{run:#?}"
     );
     assert!(!run.stdout.contains("commit:"), "{run:#?}");

@@ -163,6 +163,7 @@ pub struct JsonFinding {
     pub rule_id: String,
     pub description: String,
     pub severity: String,
+    pub confidence: String,
     pub tags: Vec<String>,
     pub path: String,
     pub line: usize,
