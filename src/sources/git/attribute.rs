@@ -55,6 +55,8 @@ struct Walker<'a, K> {
     targets: &'a HashMap<Oid, Vec<K>>,
     known: Option<&'a OidSet>,
     trees: OidMap<Arc<TreeScan>>,
+    /// Shared by every tree without targets or odd entries (nearly all).
+    empty: Arc<TreeScan>,
     reported: HashSet<Oid>,
     skips: Vec<Skip>,
 }
@@ -127,7 +129,11 @@ impl<K> Walker<'_, K> {
                 }
             }
         }
-        let scan = Arc::new(scan);
+        let scan = if scan.hits.is_empty() && scan.odd.is_empty() {
+            self.empty.clone()
+        } else {
+            Arc::new(scan)
+        };
         self.trees.insert(tree, scan.clone());
         scan
     }
@@ -240,6 +246,7 @@ impl History {
             targets,
             known: self.known.get(),
             trees: OidMap::default(),
+            empty: Arc::default(),
             reported: HashSet::new(),
             skips: Vec::new(),
         };
