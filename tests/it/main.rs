@@ -15,7 +15,7 @@ mod cli;
 mod confidence;
 // configuration: --config, discovery, [extend], allowlists, inline allow comments
 mod config;
-// generic rules: test paths skipped, values that are not secrets dropped
+// generic rules: test paths at very-low confidence, values that are not secrets dropped
 mod generic;
 // `leakhound dir`: trees, ignore files, .git, binary/size/unreadable skips, symlinks, odd names
 mod dir;
@@ -49,3 +49,5 @@ mod signals;
 mod staged;
 // `leakhound stdin`: --label, exit codes
 mod stdin;
+// `leakhound explain FILE[:LINE]`: which rule matched, which stage dropped it
+mod explain;
