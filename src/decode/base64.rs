@@ -220,7 +220,12 @@ mod tests {
             }
             for cut in [0, 1, 7, 8, 9, 15, 16, 17] {
                 let part = &data[cut.min(data.len())..];
-                assert_eq!(runs(part), every_run(part), "{:?}", String::from_utf8_lossy(part));
+                assert_eq!(
+                    runs(part),
+                    every_run(part),
+                    "{:?}",
+                    String::from_utf8_lossy(part)
+                );
             }
         }
     }

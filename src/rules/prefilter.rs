@@ -2,6 +2,8 @@
 //! case-insensitive): which rules may match a byte slice, and where.
 //! It does not read files, know sources or run regexes.
 
+use std::sync::OnceLock;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// A keyword occurrence for one rule: rule index and byte range of the keyword.
@@ -15,18 +17,26 @@ pub struct Hit {
     pub end: usize,
 }
 
-/// The keyword automaton and, per keyword, the rules that name it.
+/// Inputs from this size on are searched with the DFA (when `bulk`).
+const DFA_FROM: usize = 64 << 10;
+
+/// The keyword automata and, per keyword, the rules that name it.
 #[derive(Debug)]
 pub struct Prefilter {
-    automaton: Option<AhoCorasick>,
+    words: Vec<String>,
+    /// An NFA: a fraction of the DFA's build time, slower per byte.
+    nfa: Option<AhoCorasick>,
+    /// For `bulk` work: the DFA, built on the first large input, so a
+    /// start-up on a few small inputs never pays for it.
+    dfa: Option<OnceLock<AhoCorasick>>,
     rules_of_keyword: Vec<Vec<usize>>,
     keywordless: Vec<usize>,
 }
 
 impl Prefilter {
-    /// Builds the automaton over `keywords[rule]` for every rule: a DFA
-    /// (slower to build, fastest to run) for `bulk` work, else an NFA that
-    /// builds in a fraction of the time, for scans of a few small inputs.
+    /// Builds the automaton over `keywords[rule]` for every rule: an NFA,
+    /// and for `bulk` work a DFA (slower to build, fastest to run) once an
+    /// input of 64 KiB or more comes.
     pub fn new<'a>(keywords: impl IntoIterator<Item = &'a [String]>, bulk: bool) -> Prefilter {
         let mut words: Vec<String> = Vec::new();
         let mut rules_of_keyword: Vec<Vec<usize>> = Vec::new();
@@ -52,22 +62,23 @@ impl Prefilter {
                 }
             }
         }
-        let automaton = (!words.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .kind(Some(if bulk {
-                    AhoCorasickKind::DFA
-                } else {
-                    AhoCorasickKind::ContiguousNFA
-                }))
-                .build(&words)
-                .expect("keyword automaton within size limits")
-        });
+        let nfa = (!words.is_empty()).then(|| automaton(&words, AhoCorasickKind::ContiguousNFA));
         Prefilter {
-            automaton,
+            dfa: (bulk && nfa.is_some()).then(OnceLock::new),
+            nfa,
+            words,
             rules_of_keyword,
             keywordless,
+        }
+    }
+
+    /// The automaton for an input of `len` bytes.
+    fn automaton(&self, len: usize) -> Option<&AhoCorasick> {
+        match &self.dfa {
+            Some(dfa) if len >= DFA_FROM => {
+                Some(dfa.get_or_init(|| automaton(&self.words, AhoCorasickKind::DFA)))
+            }
+            _ => self.nfa.as_ref(),
         }
     }
 
@@ -80,8 +91,8 @@ impl Prefilter {
     /// in order of position.
     /// Lazy: an input with millions of keyword hits is never held as a list.
     pub fn hits<'h>(&'h self, hay: &'h [u8]) -> impl Iterator<Item = Hit> + 'h {
-        self.automaton
-            .iter()
+        self.automaton(hay.len())
+            .into_iter()
             .flat_map(move |ac| ac.find_overlapping_iter(hay))
             .flat_map(move |m| {
                 self.rules_of_keyword[m.pattern().as_usize()]
@@ -93,6 +104,16 @@ impl Prefilter {
                     })
             })
     }
+}
+
+/// An overlapping, ASCII case-insensitive automaton over `words`.
+fn automaton(words: &[String], kind: AhoCorasickKind) -> AhoCorasick {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(kind))
+        .build(words)
+        .expect("keyword automaton within size limits")
 }
 
 #[cfg(test)]
@@ -113,6 +134,20 @@ mod tests {
         let rules: Vec<usize> = hits.iter().map(|h| h.rule).collect();
         assert_eq!(rules, [0, 1]);
         assert_eq!(p.keywordless(), [2]);
+    }
+
+    #[test]
+    fn the_dfa_for_large_inputs_finds_what_the_nfa_finds() {
+        let k = kw(&[&["sk-"], &["sk-proj-"], &["proj"]]);
+        let bulk = Prefilter::new(k.iter().map(Vec::as_slice), true);
+        let small = Prefilter::new(k.iter().map(Vec::as_slice), false);
+        let hay = "x sk-proj-abc proj ".repeat(DFA_FROM / 10);
+        let hits: Vec<Hit> = bulk.hits(hay.as_bytes()).collect();
+        assert!(bulk.dfa.as_ref().is_some_and(|d| d.get().is_some()));
+        // sk-, sk-proj-, proj within it, proj alone.
+        assert_eq!(hits.len(), 4 * (DFA_FROM / 10));
+        assert_eq!(hits, small.hits(hay.as_bytes()).collect::<Vec<_>>());
+        assert!(small.dfa.is_none());
     }
 
     #[test]
