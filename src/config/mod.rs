@@ -579,7 +579,7 @@ mod tests {
         for (name, text) in BUILTIN_RULE_FILES {
             let file = format!("builtin:rules/{name}");
             let syntax = parse(&file, text).unwrap();
-            from_toml.absorb(syntax, &file, text, true).unwrap();
+            from_toml.merge_file(syntax, &file, text, true).unwrap();
         }
         assert_eq!(format!("{from_json:?}"), format!("{from_toml:?}"));
     }

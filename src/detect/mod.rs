@@ -452,10 +452,12 @@ fn drop_shadowed_generic(findings: &mut Vec<Finding>, allowed: &[Range<usize>]) 
 /// provider; a bare JWT rule does not), then the rule with the longest
 /// keyword (`atctt3xffgn0` says more than `atctt3`), then the first rule.
 fn drop_same_secret(rules: &RuleSet, findings: &mut Vec<Finding>) {
+    /// How specific a finding is: checksum, context read, longest keyword.
+    type Specificity = (bool, usize, usize);
     if findings.len() < 2 {
         return;
     }
-    let mut best: HashMap<(usize, usize), (usize, (bool, usize, usize))> = HashMap::new();
+    let mut best: HashMap<(usize, usize), (usize, Specificity)> = HashMap::new();
     for (i, f) in findings.iter().enumerate() {
         if f.is_generic() {
             continue;
