@@ -15,7 +15,7 @@ use std::{
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-pub use builtin::BUILTIN_RULE_FILES;
+pub use builtin::{BUILTIN_RULE_FILES, BUILTIN_RULE_JSON};
 pub use values::{Condition, RegexTarget, Severity};
 
 /// Where a piece of configuration was written, for error messages.
@@ -349,12 +349,19 @@ pub struct Config {
 }
 
 impl Config {
-    /// The built-in rules alone.
+    /// The built-in rules alone, from the JSON `build.rs` made of them (the
+    /// TOML text only gives line numbers).
     pub fn builtin() -> Result<Config, ConfigError> {
         let mut config = Config::default();
-        for (name, text) in BUILTIN_RULE_FILES {
+        for ((name, text), json) in BUILTIN_RULE_FILES.iter().zip(BUILTIN_RULE_JSON) {
             let file = format!("builtin:rules/{name}");
-            let syntax = parse(&file, text)?;
+            let syntax = serde_json::from_str(json).map_err(|e| ConfigError::Parse {
+                at: SourceLine {
+                    file: file.clone(),
+                    line: 1,
+                },
+                message: e.to_string(),
+            })?;
             config.merge_file(syntax, &file, text, true)?;
         }
         Ok(config)
@@ -587,6 +594,18 @@ pub fn discover(explicit: Option<&Path>, env: Option<PathBuf>, root: &Path) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn builtin_json_holds_what_the_toml_says() {
+        let from_json = Config::builtin().unwrap();
+        let mut from_toml = Config::default();
+        for (name, text) in BUILTIN_RULE_FILES {
+            let file = format!("builtin:rules/{name}");
+            let syntax = parse(&file, text).unwrap();
+            from_toml.merge_file(syntax, &file, text, true).unwrap();
+        }
+        assert_eq!(format!("{from_json:?}"), format!("{from_toml:?}"));
+    }
 
     #[test]
     fn parse_errors_do_not_quote_string_values() {
