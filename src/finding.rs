@@ -71,6 +71,11 @@ impl Excerpt {
         e
     }
 
+    /// The excerpt's text, in clear.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// Marks every occurrence of `secret` in the text as secret too, and a
     /// piece of it cut by either end of the text (an excerpt trimmed in the
     /// middle of another secret).

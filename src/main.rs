@@ -17,7 +17,13 @@ const EXIT_INTERRUPTED: u8 = 130;
 
 fn main() -> ExitCode {
     install_panic_hook();
-    let args = Args::parse();
+    let args = match cli::gitleaks_habits(std::env::args_os().collect()) {
+        Ok(argv) => Args::parse_from(argv),
+        Err(e) => {
+            eprintln!("leakhound: error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let cancel = Cancel::default();
     if args.command.is_scan() {
         if let Err(e) = install_signal_handler(cancel.clone()) {

@@ -5,6 +5,7 @@
 
 mod args;
 mod explain;
+mod habits;
 mod hook;
 mod plan;
 
@@ -24,6 +25,7 @@ use crate::rules::RuleSet;
 use crate::scan;
 
 pub use args::{Args, BaselineCommand, Command, CommonArgs, RulesCommand};
+pub use habits::rewrite as gitleaks_habits;
 
 /// How a successful run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -183,5 +183,10 @@ pub fn load_config(common: &CommonArgs, root: &Path) -> Result<Config> {
             Config::builtin()?
         }
     };
+    if !common.quiet {
+        for w in &config.warnings {
+            eprintln!("leakhound: warning: {w}");
+        }
+    }
     Ok(config)
 }

@@ -4,6 +4,7 @@
 //! Syntax only: no regex is compiled here.
 
 mod builtin;
+mod unknown;
 mod values;
 
 use std::{
@@ -14,7 +15,7 @@ use std::{
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-pub use builtin::BUILTIN_RULE_FILES;
+pub use builtin::{BUILTIN_RULE_FILES, BUILTIN_RULE_JSON};
 pub use values::{Condition, RegexTarget, Severity};
 
 /// Where a piece of configuration was written, for error messages.
@@ -94,6 +95,9 @@ pub struct ConfigSyntax {
     /// Global allowlists.
     #[serde(default)]
     pub allowlists: Vec<AllowlistSyntax>,
+    /// Warnings about the file: keys leakhound does not read.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// `[extend]`: inherit the built-in rules or another file.
@@ -317,15 +321,24 @@ pub struct Config {
     pub allowlists: Vec<AllowlistEntry>,
     /// Files loaded, outermost first (empty for the defaults alone).
     pub files: Vec<PathBuf>,
+    /// Warnings about the files loaded (`file:line: ...`): unknown keys.
+    pub warnings: Vec<String>,
 }
 
 impl Config {
-    /// The built-in rules alone.
+    /// The built-in rules alone, from the JSON `build.rs` made of them (the
+    /// TOML text only gives line numbers).
     pub fn builtin() -> Result<Config, ConfigError> {
         let mut config = Config::default();
-        for (name, text) in BUILTIN_RULE_FILES {
+        for ((name, text), json) in BUILTIN_RULE_FILES.iter().zip(BUILTIN_RULE_JSON) {
             let file = format!("builtin:rules/{name}");
-            let syntax = parse(&file, text)?;
+            let syntax = serde_json::from_str(json).map_err(|e| ConfigError::Parse {
+                at: SourceLine {
+                    file: file.clone(),
+                    line: 1,
+                },
+                message: e.to_string(),
+            })?;
             config.merge_file(syntax, &file, text, true)?;
         }
         Ok(config)
@@ -354,11 +367,12 @@ impl Config {
     /// the gitleaks way (scalars replaced, lists appended).
     fn merge_file(
         &mut self,
-        syntax: ConfigSyntax,
+        mut syntax: ConfigSyntax,
         file: &str,
         text: &str,
         builtin: bool,
     ) -> Result<(), ConfigError> {
+        self.warnings.append(&mut syntax.warnings);
         let at = |offset: usize| SourceLine {
             file: file.to_string(),
             line: line_of(text, offset),
@@ -449,13 +463,18 @@ fn load_file(path: &Path, depth: usize, builtins: bool) -> Result<Config, Config
 
 /// Parses one TOML file, reporting errors as `file:line: message`.
 pub fn parse(file: &str, text: &str) -> Result<ConfigSyntax, ConfigError> {
-    toml::from_str(text).map_err(|e| ConfigError::Parse {
-        at: SourceLine {
-            file: file.to_string(),
-            line: e.span().map_or(1, |s| line_of(text, s.start)),
-        },
-        message: without_string_values(e.message().trim()).replace('\n', " "),
-    })
+    unknown::parse(file, text)
+        .map(|(mut syntax, warnings)| {
+            syntax.warnings = warnings;
+            syntax
+        })
+        .map_err(|e| ConfigError::Parse {
+            at: SourceLine {
+                file: file.to_string(),
+                line: e.span().map_or(1, |s| line_of(text, s.start)),
+            },
+            message: without_string_values(e.message().trim()).replace('\n', " "),
+        })
 }
 
 /// A TOML error message without the string values it quotes (`invalid
@@ -552,6 +571,18 @@ pub fn discover(explicit: Option<&Path>, env: Option<PathBuf>, root: &Path) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn builtin_json_holds_what_the_toml_says() {
+        let from_json = Config::builtin().unwrap();
+        let mut from_toml = Config::default();
+        for (name, text) in BUILTIN_RULE_FILES {
+            let file = format!("builtin:rules/{name}");
+            let syntax = parse(&file, text).unwrap();
+            from_toml.merge_file(syntax, &file, text, true).unwrap();
+        }
+        assert_eq!(format!("{from_json:?}"), format!("{from_toml:?}"));
+    }
 
     #[test]
     fn parse_errors_do_not_quote_string_values() {

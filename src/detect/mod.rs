@@ -158,6 +158,7 @@ impl<'r> Detector<'r> {
         }
         findings.extend(self.path_findings(&ctx));
         composite::apply(self.rules, &mut findings);
+        drop_same_secret(self.rules, &mut findings);
         drop_shadowed_generic(&mut findings, &allowed);
         findings.retain(|f| {
             !overlaps_any(&f.span, &disproved) && f.confidence >= self.opts.min_confidence
@@ -443,6 +444,50 @@ fn drop_shadowed_generic(findings: &mut Vec<Finding>, allowed: &[Range<usize>]) 
         .chain(allowed.iter().cloned())
         .collect();
     findings.retain(|f| !f.is_generic() || !overlaps_any(&f.span, &specific));
+}
+
+/// No double reports: of specific findings with the same secret span, keeps
+/// the most specific: a rule that checks a checksum, then the match that
+/// read the most text around the secret (`AUTH0_TOKEN=eyJ…` names the
+/// provider; a bare JWT rule does not), then the rule with the longest
+/// keyword (`atctt3xffgn0` says more than `atctt3`), then the first rule.
+fn drop_same_secret(rules: &RuleSet, findings: &mut Vec<Finding>) {
+    /// How specific a finding is: checksum, context read, longest keyword.
+    type Specificity = (bool, usize, usize);
+    if findings.len() < 2 {
+        return;
+    }
+    let mut best: HashMap<(usize, usize), (usize, Specificity)> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        if f.is_generic() {
+            continue;
+        }
+        let rule = rules.get(&f.rule_id);
+        // Text read around the secret; a delimiter or two does not count.
+        let context = f.matched.text().len().saturating_sub(f.span.len()) / 3;
+        let len = (
+            rule.is_some_and(|r| r.checksum.is_some()),
+            context,
+            rule.and_then(|r| r.keywords.iter().map(String::len).max())
+                .unwrap_or(0),
+        );
+        best.entry((f.span.start, f.span.end))
+            .and_modify(|b| {
+                if len > b.1 {
+                    *b = (i, len);
+                }
+            })
+            .or_insert((i, len));
+    }
+    if best.len() == findings.iter().filter(|f| !f.is_generic()).count() {
+        return;
+    }
+    let mut i = 0;
+    findings.retain(|f| {
+        let keep = f.is_generic() || best[&(f.span.start, f.span.end)].0 == i;
+        i += 1;
+        keep
+    });
 }
 
 /// Marks each of `secrets` in every finding's excerpts, so no excerpt shows

@@ -1,8 +1,9 @@
 //! Attribution: for blobs that hold findings, the commits that introduced
 //! each (key, path) pair: the commits, oldest first, whose tree has a blob
 //! with that key at that path while none of their parents' trees does.
-//! Trees are walked once each (memoized); only paths to target blobs are
-//! kept. The walk also names objects the repository lacks.
+//! Recently used trees are memoized (in bounded memory); only paths to
+//! target blobs are kept, each list of them once. The walk also names
+//! objects the repository lacks.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -50,11 +51,47 @@ struct TreeScan {
     odd: Vec<(Arc<str>, Oid, SkipReason)>,
 }
 
+/// Tree scans per generation of [`TreeMemo`].
+const MEMO_TREES: usize = 1 << 18;
+
+/// The scans of recently used trees: two generations of at most
+/// [`MEMO_TREES`] each. A tree found in the older one moves to the newer;
+/// when the newer is full, the older is dropped. Memory stays bounded on
+/// any history; a tree not used for long is read again if needed.
+#[derive(Default)]
+struct TreeMemo {
+    new: OidMap<Arc<TreeScan>>,
+    old: OidMap<Arc<TreeScan>>,
+}
+
+impl TreeMemo {
+    fn get(&mut self, tree: Oid) -> Option<Arc<TreeScan>> {
+        if let Some(scan) = self.new.get(&tree) {
+            return Some(scan.clone());
+        }
+        let scan = self.old.remove(&tree)?;
+        self.insert(tree, scan.clone());
+        Some(scan)
+    }
+
+    fn insert(&mut self, tree: Oid, scan: Arc<TreeScan>) {
+        if self.new.len() >= MEMO_TREES {
+            self.old = std::mem::take(&mut self.new);
+        }
+        self.new.insert(tree, scan);
+    }
+}
+
 struct Walker<'a, K> {
     repo: &'a Repository,
     targets: &'a OidMap<Vec<K>>,
     known: Option<&'a OidSet>,
-    trees: OidMap<Arc<TreeScan>>,
+    trees: TreeMemo,
+    /// Shared by every tree without targets or odd entries (nearly all).
+    empty: Arc<TreeScan>,
+    /// One copy of each list of hits: the trees on the paths to targets
+    /// change with nearly every commit, their hits much more rarely.
+    shared: HashMap<Vec<(Arc<str>, Oid)>, Arc<TreeScan>>,
     reported: HashSet<Oid>,
     skips: Vec<Skip>,
 }
@@ -82,8 +119,8 @@ impl<K> Walker<'_, K> {
 
     /// What `tree` holds, memoized: each tree is read once.
     fn tree(&mut self, tree: Oid) -> Arc<TreeScan> {
-        if let Some(h) = self.trees.get(&tree) {
-            return h.clone();
+        if let Some(h) = self.trees.get(tree) {
+            return h;
         }
         let mut scan = TreeScan::default();
         match self.repo.find_tree(tree) {
@@ -127,7 +164,17 @@ impl<K> Walker<'_, K> {
                 }
             }
         }
-        let scan = Arc::new(scan);
+        let scan = if scan.hits.is_empty() && scan.odd.is_empty() {
+            self.empty.clone()
+        } else if scan.odd.is_empty() {
+            let hits = scan.hits.clone();
+            self.shared
+                .entry(hits)
+                .or_insert_with(|| Arc::new(scan))
+                .clone()
+        } else {
+            Arc::new(scan)
+        };
         self.trees.insert(tree, scan.clone());
         scan
     }
@@ -246,7 +293,9 @@ impl History {
             repo: &repo,
             targets,
             known: self.known.get(),
-            trees: OidMap::default(),
+            trees: TreeMemo::default(),
+            empty: Arc::default(),
+            shared: HashMap::new(),
             reported: HashSet::new(),
             skips: Vec::new(),
         };
@@ -298,5 +347,28 @@ impl History {
         tips.sort();
         tips.dedup();
         Ok(tips)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tree_memo_keeps_recent_trees_and_drops_old_ones() {
+        let id = |i: usize| Oid::from_bytes(&[&i.to_le_bytes()[..], &[0; 12]].concat()).unwrap();
+        let mut memo = TreeMemo::default();
+        let scan = Arc::new(TreeScan::default());
+        for i in 0..MEMO_TREES + 1 {
+            memo.insert(id(i), scan.clone());
+        }
+        // Tree 0 is in the older generation: found, and moved up.
+        assert!(memo.get(id(0)).is_some());
+        for i in MEMO_TREES + 1..2 * MEMO_TREES + 1 {
+            memo.insert(id(i), scan.clone());
+        }
+        assert!(memo.get(id(0)).is_some());
+        assert!(memo.get(id(1)).is_none());
+        assert!(memo.new.len() + memo.old.len() <= 2 * MEMO_TREES);
     }
 }

@@ -1,6 +1,6 @@
 //! Encoded runs in a blob: base64, base64url, hex, percent-encoding and
 //! backslash-escaped string literals (JSON, notebooks, C-like code). Each
-//! finder makes one pass over the bytes (a lookup table or `memchr`, no
+//! finder reads each byte a bounded number of times (a lookup table or `memchr`, no
 //! regex) and returns the runs it could decode; callers scan the decoded
 //! bytes and map what they find back to the run. Pure: no rules, no I/O.
 
