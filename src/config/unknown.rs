@@ -10,8 +10,9 @@ use std::ops::Range;
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use toml_edit::{ImDocument, Item, TableLike, Value};
 
-use super::{AllowlistSyntax, ConfigSyntax, ExtendSyntax, RequiredSyntax, RuleSyntax};
-use crate::rules::ContextSyntax;
+use super::{
+    AllowlistSyntax, ConfigSyntax, ContextSyntax, ExtendSyntax, RequiredSyntax, RuleSyntax,
+};
 
 /// One step of a key's path in the document.
 #[derive(Clone, Debug, PartialEq)]
