@@ -1,12 +1,14 @@
 //! Byte offsets to 1-based lines and columns, and the text of the line(s)
 //! around a match. Built only for blobs that have a match.
 
+use std::ops::Range;
+
 use memchr::{memchr, memchr_iter, memrchr};
 
 use crate::finding::Position;
 
 /// Longest line excerpt kept around a match on each side, in bytes.
-const LINE_CONTEXT: usize = 160;
+pub const EXCERPT_REACH: usize = 160;
 
 /// Start offsets of every line of a blob.
 pub struct LineIndex {
@@ -31,17 +33,13 @@ impl LineIndex {
     }
 }
 
-/// The byte range of the line(s) holding `span`, trimmed to at most
-/// `LINE_CONTEXT` bytes either side of it (minified files have huge lines).
-pub fn line_around(data: &[u8], span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+/// The byte range of the line(s) holding `span`, without a final CR, trimmed
+/// to at most `reach` bytes either side of it (minified files have huge lines).
+pub fn line_around(data: &[u8], span: Range<usize>, reach: usize) -> Range<usize> {
     // Look no further than the excerpt can reach: on a line of hundreds of
     // megabytes, each finding would otherwise scan the whole line.
-    let lo = span.start.saturating_sub(LINE_CONTEXT);
-    let hi = span
-        .end
-        .saturating_add(LINE_CONTEXT)
-        .min(data.len())
-        .max(span.end);
+    let lo = span.start.saturating_sub(reach);
+    let hi = span.end.saturating_add(reach).min(data.len()).max(span.end);
     let start = memrchr(b'\n', &data[lo..span.start]).map_or(lo, |i| lo + i + 1);
     let end = memchr(b'\n', &data[span.end..hi]).map_or(hi, |i| span.end + i);
     let end = if end > span.end && data[end - 1] == b'\r' {
@@ -50,6 +48,31 @@ pub fn line_around(data: &[u8], span: std::ops::Range<usize>) -> std::ops::Range
         end
     };
     start..end.max(span.end)
+}
+
+/// Whether two byte ranges share a byte.
+pub fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// `whole` (a match) clipped to the line(s) of `secret` inside it: a
+/// terminator that ate the newline, or anything the regex matched on a
+/// neighbouring line, is not part of this finding.
+pub fn own_lines(
+    data: &[u8],
+    whole: std::ops::Range<usize>,
+    secret: &std::ops::Range<usize>,
+) -> std::ops::Range<usize> {
+    if secret.start < whole.start || secret.end > whole.end {
+        return whole;
+    }
+    let start = memrchr(b'\n', &data[whole.start..secret.start])
+        .map_or(whole.start, |i| whole.start + i + 1);
+    let mut end = memchr(b'\n', &data[secret.end..whole.end]).map_or(whole.end, |i| secret.end + i);
+    if end > secret.end && data[end - 1] == b'\r' {
+        end -= 1;
+    }
+    start..end
 }
 
 #[cfg(test)]
@@ -68,9 +91,17 @@ mod tests {
     #[test]
     fn line_around_drops_crlf_and_trims_long_lines() {
         let data = b"x\r\nkey=abc\r\ny";
-        assert_eq!(&data[line_around(data, 7..10)], b"key=abc");
+        assert_eq!(&data[line_around(data, 7..10, EXCERPT_REACH)], b"key=abc");
         let long = vec![b'a'; 10_000];
-        let r = line_around(&long, 5000..5010);
-        assert_eq!(r, 5000 - LINE_CONTEXT..5010 + LINE_CONTEXT);
+        let r = line_around(&long, 5000..5010, EXCERPT_REACH);
+        assert_eq!(r, 5000 - EXCERPT_REACH..5010 + EXCERPT_REACH);
+    }
+
+    #[test]
+    fn own_lines_drops_neighbouring_lines() {
+        let data = b"a\nkey=abc\r\n# allow\n";
+        // A match from the line above to the line below the secret (5..8).
+        assert_eq!(&data[own_lines(data, 0..data.len(), &(6..9))], b"key=abc");
+        assert_eq!(own_lines(data, 2..9, &(6..9)), 2..9);
     }
 }
