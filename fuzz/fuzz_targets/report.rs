@@ -5,7 +5,7 @@
 
 use std::{sync::Arc, sync::OnceLock, time::Duration};
 
-use leakhound::finding::{CommitInfo, Excerpt, Fingerprint, Position};
+use leakhound::finding::{BlobId, CommitInfo, Excerpt, Fingerprint, Position};
 use leakhound::report::{self, Format, RenderOptions};
 use leakhound::rules::Severity;
 use leakhound::sources::{Skip, SkipReason, SourceStats};
@@ -42,7 +42,7 @@ fn finding(u: &mut Unstructured<'_>) -> Result<Finding> {
         },
         _ => Origin::Git {
             path: u.arbitrary()?,
-            blob: u.arbitrary()?,
+            blob: BlobId::from(u.arbitrary::<[u8; 20]>()?),
             commit: if u.arbitrary()? {
                 Some(Arc::new(CommitInfo {
                     id: u.arbitrary()?,

@@ -78,9 +78,9 @@ pub fn selftest(rules: &RuleSet) -> Vec<ExampleFailure> {
                 let twin = findings.iter().find(|o| {
                     o.rule_id != rule.id
                         && !o.is_generic()
-                        && findings.iter().any(|f| {
-                            f.rule_id == rule.id && overlap_not_nested(&f.span, &o.span)
-                        })
+                        && findings
+                            .iter()
+                            .any(|f| f.rule_id == rule.id && overlap_not_nested(&f.span, &o.span))
                 });
                 if let Some(twin) = twin {
                     failures.push(failure(

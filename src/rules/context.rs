@@ -21,25 +21,7 @@
 //! syntax itself spans lines (a YAML block scalar, an XML element, a section
 //! header above its key).
 
-use serde::Deserialize;
-
-/// `[rules.context]` as written.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ContextSyntax {
-    /// Provider names (and env/SDK/config names) that mark the context.
-    #[serde(default)]
-    pub names: Vec<String>,
-    /// The secret's shape: a regex fragment without capture groups.
-    pub secret: String,
-    /// API hosts, for URLs (`?key=`, `user:secret@host`) and header lines.
-    #[serde(default)]
-    pub hosts: Vec<String>,
-    /// Credential words a key or variable must also hold (`key`, `token`);
-    /// when empty, a built-in list (key, token, secret, pass, auth, api, ...).
-    #[serde(default)]
-    pub keys: Vec<String>,
-}
+use crate::config::ContextSyntax;
 
 /// Identifier characters inside a key path: `a.b-c_d`, `ENV["X"]`, `[:a][:b]`, `$x`, `\"x\"`.
 const ID: &str = r#"[\w.\-\[\]:'"$\\]"#;

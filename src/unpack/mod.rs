@@ -1,42 +1,48 @@
-//! Secrets that hide from a plain scan: inside encoded runs (base64, hex,
-//! percent, escaped strings) and inside archives. [`Deep::scan`] runs the
-//! detector on a blob, then on the decoded text of each encoded run (with
-//! the rest of the run's line around it, so `password: <base64>` reads as
-//! `password: <secret>`) and on each archive member, recursively within the
-//! depth limits. A finding in decoded text is reported at the encoded run
-//! in the blob, with the chain of decodings; one in an archive member is
-//! reported at `archive.zip!member/path`. Fingerprints are the secret's
-//! own, so baselines and ignore entries work whatever the wrapping.
+//! The unpack stage, between the sources and the detector: secrets that
+//! hide from a plain scan, inside encoded runs ([`decode`]: base64, hex,
+//! percent, escaped strings) and inside archives ([`archive`]).
+//! [`Unpacker::scan`] runs the detector on a blob, then on the decoded text
+//! of each encoded run (with the rest of the run's line around it, so
+//! `password: <base64>` reads as `password: <secret>`) and on each archive
+//! member, recursively within the depth limits. A finding in decoded text is
+//! reported at the encoded run in the blob, with the chain of decodings; one
+//! in an archive member is reported at `archive.zip!member/path`.
+//! Fingerprints are the secret's own, so baselines and ignore entries work
+//! whatever the wrapping. What it cannot open it returns as [`NotOpened`]:
+//! it knows nothing of sources, skips or reports.
+
+pub mod archive;
+pub mod decode;
 
 use std::{
-    cell::{Cell, RefCell},
+    cell::{Cell, OnceCell, RefCell},
     ops::Range,
     path::PathBuf,
 };
 
-use memchr::{memchr, memrchr};
-
-use crate::archive::{self, Kind, Limits};
-use crate::decode::{self, Run};
-use crate::detect::{line_around, Detector, LineIndex};
+use crate::detect::{line_around, mark_secrets, overlaps, Detector, LineIndex, EXCERPT_REACH};
 use crate::finding::{path_string, Excerpt, Finding, Origin, Secret};
-use crate::sources::{is_binary, Skip, SkipReason};
+use crate::sniff::{archive_kind, is_binary, ArchiveKind};
+use archive::Limits;
+use decode::Run;
 
-/// Bytes of the encoded run's line kept around its decoded text.
-const LINE_CONTEXT: usize = 256;
+/// Bytes of the encoded run's line kept around its decoded text, each
+/// side: more than an excerpt's reach, so a key name far before a long
+/// encoded value still counts.
+const DECODE_CONTEXT: usize = 256;
 
 /// How far to look past what is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DeepOptions {
+pub struct UnpackOptions {
     /// Nested decodings followed (0: none).
     pub max_decode_depth: u8,
     /// Archive limits; `None`: archives are not opened.
     pub archives: Option<Limits>,
 }
 
-impl Default for DeepOptions {
+impl Default for UnpackOptions {
     fn default() -> Self {
-        DeepOptions {
+        UnpackOptions {
             max_decode_depth: 2,
             archives: Some(Limits {
                 max_depth: 3,
@@ -47,21 +53,31 @@ impl Default for DeepOptions {
     }
 }
 
-/// What a deep scan of one blob found, and what it could not open.
+/// An archive, or a member of one, that was not read, and why (a size or
+/// depth limit, a corrupt archive).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotOpened {
+    /// Where it is.
+    pub origin: Origin,
+    /// Why it was not read.
+    pub why: String,
+}
+
+/// What an unpacking scan of one blob found, and what it could not open.
 #[derive(Debug, Default)]
-pub struct Scanned {
+pub struct Unpacked {
     /// The findings.
     pub findings: Vec<Finding>,
-    /// Archive members (or archives) not read, with reasons.
-    pub skips: Vec<Skip>,
+    /// Archives or members not read.
+    pub not_opened: Vec<NotOpened>,
     /// A scan stopped at `--max-findings-per-file`: there may be more.
     pub capped: bool,
 }
 
 /// The detector, plus decoding and archives.
-pub struct Deep<'d> {
+pub struct Unpacker<'d> {
     detector: &'d Detector<'d>,
-    opts: DeepOptions,
+    opts: UnpackOptions,
 }
 
 /// The depths still allowed below the current layer.
@@ -72,35 +88,31 @@ struct Depth {
 }
 
 /// What the layers of one blob's scan share.
-struct State {
-    skips: RefCell<Vec<Skip>>,
+struct Shared {
+    not_opened: RefCell<Vec<NotOpened>>,
     budget: Cell<u64>,
     capped: Cell<bool>,
 }
 
-impl State {
-    fn skip(&self, origin: &Origin, why: String) {
-        let path = match origin {
-            Origin::Git { path, blob, .. } if path.is_empty() => blob.clone(),
-            _ => origin.display_path(),
-        };
-        self.skips.borrow_mut().push(Skip {
-            path,
-            reason: SkipReason::Archive(why),
+impl Shared {
+    fn not_opened(&self, origin: &Origin, why: String) {
+        self.not_opened.borrow_mut().push(NotOpened {
+            origin: origin.clone(),
+            why,
         });
     }
 }
 
-impl<'d> Deep<'d> {
-    /// A deep scanner over `detector`.
-    pub fn new(detector: &'d Detector<'d>, opts: DeepOptions) -> Self {
-        Deep { detector, opts }
+impl<'d> Unpacker<'d> {
+    /// An unpacker over `detector`.
+    pub fn new(detector: &'d Detector<'d>, opts: UnpackOptions) -> Self {
+        Unpacker { detector, opts }
     }
 
     /// Scans one blob, its encoded runs and, if it is an archive, its members.
-    pub fn scan(&self, data: &[u8], origin: &Origin) -> Scanned {
-        let state = State {
-            skips: RefCell::new(Vec::new()),
+    pub fn scan(&self, data: &[u8], origin: &Origin) -> Unpacked {
+        let state = Shared {
+            not_opened: RefCell::new(Vec::new()),
             capped: Cell::new(false),
             budget: Cell::new(self.opts.archives.map_or(0, |l| l.max_total)),
         };
@@ -109,16 +121,16 @@ impl<'d> Deep<'d> {
             archive: self.opts.archives.map_or(0, |l| l.max_depth),
         };
         let findings = self.blob(data, origin, depth, &state);
-        Scanned {
+        Unpacked {
             findings,
-            skips: state.skips.into_inner(),
+            not_opened: state.not_opened.into_inner(),
             capped: state.capped.get(),
         }
     }
 
     /// Any bytes: an archive is opened, binary is passed over, text is scanned.
-    fn blob(&self, data: &[u8], origin: &Origin, depth: Depth, state: &State) -> Vec<Finding> {
-        if let (Some(limits), Some(kind)) = (self.opts.archives, archive::kind(data)) {
+    fn blob(&self, data: &[u8], origin: &Origin, depth: Depth, state: &Shared) -> Vec<Finding> {
+        if let (Some(limits), Some(kind)) = (self.opts.archives, archive_kind(data)) {
             return self.archive(data, kind, limits, origin, depth, state);
         }
         if is_binary(data) {
@@ -130,14 +142,14 @@ impl<'d> Deep<'d> {
     fn archive(
         &self,
         data: &[u8],
-        kind: Kind,
+        kind: ArchiveKind,
         limits: Limits,
         origin: &Origin,
         depth: Depth,
-        state: &State,
+        state: &Shared,
     ) -> Vec<Finding> {
         if depth.archive == 0 {
-            state.skip(
+            state.not_opened(
                 origin,
                 format!(
                     "archive nested deeper than {}, not opened",
@@ -156,18 +168,21 @@ impl<'d> Deep<'d> {
                 Ok(bytes) => {
                     // A compressed stream holding a container is one layer.
                     let holds_container = kind.is_stream()
-                        && matches!(archive::kind(&bytes), Some(Kind::Tar | Kind::Zip));
+                        && matches!(
+                            archive_kind(&bytes),
+                            Some(ArchiveKind::Tar | ArchiveKind::Zip)
+                        );
                     let below = Depth {
                         archive: depth.archive - u8::from(!holds_container),
                         ..depth
                     };
                     found.extend(self.blob(&bytes, &inner, below, state));
                 }
-                Err(why) => state.skip(&inner, why),
+                Err(why) => state.not_opened(&inner, why),
             }
         });
         if let Err(why) = read {
-            state.skip(origin, why);
+            state.not_opened(origin, why);
         }
         found
     }
@@ -179,7 +194,7 @@ impl<'d> Deep<'d> {
         origin: &Origin,
         depth: Depth,
         within: Range<usize>,
-        state: &State,
+        state: &Shared,
     ) -> Vec<Finding> {
         let plain = self.detector.scan_capped(data, origin);
         if plain.capped {
@@ -193,7 +208,7 @@ impl<'d> Deep<'d> {
             decode: depth.decode - 1,
             ..depth
         };
-        let lines = std::cell::OnceCell::new();
+        let lines = OnceCell::new();
         let mut hidden: Vec<Finding> = Vec::new();
         for run in decode::runs(data, within) {
             if decode::is_text(&run.bytes) {
@@ -202,7 +217,7 @@ impl<'d> Deep<'d> {
                     let lines = lines.get_or_init(|| LineIndex::new(data));
                     hidden.extend(lift(f, data, origin, &run, &region, lines));
                 }
-            } else if self.opts.archives.is_some() && archive::kind(&run.bytes).is_some() {
+            } else if self.opts.archives.is_some() && archive_kind(&run.bytes).is_some() {
                 for mut f in self.blob(&run.bytes, origin, below, state) {
                     f.decoded.insert(0, run.encoding.name());
                     hidden.push(f);
@@ -252,29 +267,24 @@ impl<'d> Deep<'d> {
             .map(|h| Secret::new(String::from_utf8_lossy(&data[h.span.clone()])))
             .collect();
         found.extend(hidden);
-        for f in found.iter_mut().filter(|f| f.origin == *origin) {
-            for s in &encoded {
-                f.line.mark(s);
-                f.matched.mark(s);
-            }
-        }
-        found
+        let (mut here, elsewhere): (Vec<Finding>, Vec<Finding>) =
+            found.into_iter().partition(|f| f.origin == *origin);
+        mark_secrets(&mut here, &encoded);
+        here.extend(elsewhere);
+        here
     }
 }
 
 /// The decoded bytes of `run` with the rest of its line (up to
-/// `LINE_CONTEXT` bytes each side) around them, and where they sit.
+/// `DECODE_CONTEXT` bytes each side) around them, and where they sit.
 fn with_line(data: &[u8], run: &Run) -> (Vec<u8>, Range<usize>) {
     let (s, e) = (run.span.start, run.span.end);
-    let back = s.saturating_sub(LINE_CONTEXT);
-    let start = memrchr(b'\n', &data[back..s]).map_or(back, |p| back + p + 1);
-    let ahead = (e + LINE_CONTEXT).min(data.len());
-    let end = memchr(b'\n', &data[e..ahead]).map_or(ahead, |p| e + p);
-    let mut buf = Vec::with_capacity(end - start - run.span.len() + run.bytes.len());
-    buf.extend_from_slice(&data[start..s]);
+    let line = line_around(data, s..e, DECODE_CONTEXT);
+    let mut buf = Vec::with_capacity(line.len() - run.span.len() + run.bytes.len());
+    buf.extend_from_slice(&data[line.start..s]);
     buf.extend_from_slice(&run.bytes);
-    buf.extend_from_slice(&data[e..end]);
-    let region = s - start..s - start + run.bytes.len();
+    buf.extend_from_slice(&data[e..line.end]);
+    let region = s - line.start..s - line.start + run.bytes.len();
     (buf, region)
 }
 
@@ -300,7 +310,7 @@ fn lift(
         return None;
     }
     let span = run.source_of(start - region.start..end - region.start);
-    let line = line_around(data, span.clone());
+    let line = line_around(data, span.clone(), EXCERPT_REACH);
     f.line = Excerpt::new(
         String::from_utf8_lossy(&data[line.clone()]),
         span.start - line.start..span.end - line.start,
@@ -309,10 +319,6 @@ fn lift(
     f.end = lines.position(span.end);
     f.span = span;
     Some(f)
-}
-
-fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
-    a.start < b.end && b.start < a.end
 }
 
 /// The origin of a member `name` of the archive at `origin`: its path is
@@ -326,12 +332,8 @@ fn nested(origin: &Origin, name: &str) -> Origin {
             label: format!("{label}!{name}"),
         },
         Origin::Git { path, blob, commit } => Origin::Git {
-            path: if path.is_empty() {
-                String::new()
-            } else {
-                format!("{path}!{name}")
-            },
-            blob: blob.clone(),
+            path: path.as_ref().map(|p| format!("{p}!{name}")),
+            blob: *blob,
             commit: commit.clone(),
         },
     }

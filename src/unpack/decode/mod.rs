@@ -1,6 +1,6 @@
 //! Encoded runs in a blob: base64, base64url, hex, percent-encoding and
 //! backslash-escaped string literals (JSON, notebooks, C-like code). Each
-//! finder makes one pass over the bytes (a lookup table or `memchr`, no
+//! finder reads each byte a bounded number of times (a lookup table or `memchr`, no
 //! regex) and returns the runs it could decode; callers scan the decoded
 //! bytes and map what they find back to the run. Pure: no rules, no I/O.
 
@@ -9,6 +9,8 @@ mod escaped;
 mod percent;
 
 use std::ops::Range;
+
+use crate::sniff::starts_like_archive;
 
 /// An encoding a run was written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,12 +94,12 @@ pub fn may_be_worth_decoding(head: &[u8]) -> bool {
         Err(e) if e.error_len().is_none() => {
             std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default()
         }
-        Err(_) => return crate::archive::has_magic(head),
+        Err(_) => return starts_like_archive(head),
     };
     !text
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        || crate::archive::has_magic(head)
+        || starts_like_archive(head)
 }
 
 /// Whether decoded bytes are text worth scanning: valid UTF-8 without

@@ -1,5 +1,5 @@
-//! Archives and compressed files, told by their magic bytes: zip (and
-//! jar, war, ...), tar, gzip, bzip2 and xz. [`members`] reads each regular
+//! Archives and compressed files ([`crate::sniff`] tells them by their
+//! magic bytes): zip (and jar, war, ...), tar, gzip, bzip2 and xz. [`members`] reads each regular
 //! member into memory under two limits, one per member and one for the
 //! whole archive (shared with nested archives through a budget), so a zip
 //! bomb stops at the limit instead of filling memory. Pure: bytes in,
@@ -10,61 +10,10 @@ use std::{
     io::{self, Cursor, Read, Write},
 };
 
+use crate::sniff::ArchiveKind;
+
 /// Decompressed bytes read from one top-level archive, nested ones included.
 pub const MAX_TOTAL: u64 = 256 << 20;
-
-/// A container or compressed-stream format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// Zip, and formats built on it (jar, war, apk, docx).
-    Zip,
-    /// POSIX / GNU tar.
-    Tar,
-    /// gzip (one stream; `.tar.gz` is a gzip holding a tar).
-    Gzip,
-    /// bzip2.
-    Bzip2,
-    /// xz.
-    Xz,
-}
-
-impl Kind {
-    /// Whether this is a compressed stream of one file, not a container.
-    pub fn is_stream(self) -> bool {
-        matches!(self, Kind::Gzip | Kind::Bzip2 | Kind::Xz)
-    }
-}
-
-/// The archive format of `data`, by its magic bytes.
-pub fn kind(data: &[u8]) -> Option<Kind> {
-    if data.starts_with(b"PK\x03\x04") || data.starts_with(b"PK\x05\x06") {
-        Some(Kind::Zip)
-    } else if data.starts_with(b"\x1f\x8b") {
-        Some(Kind::Gzip)
-    } else if data.starts_with(b"BZh") && data.get(3).is_some_and(|d| (b'1'..=b'9').contains(d)) {
-        Some(Kind::Bzip2)
-    } else if data.starts_with(b"\xfd7zXZ\x00") {
-        Some(Kind::Xz)
-    } else if data.get(257..262) == Some(b"ustar") {
-        Some(Kind::Tar)
-    } else {
-        None
-    }
-}
-
-/// Whether `head` starts with the magic bytes of a compressed format (a tar
-/// is told by bytes further in, so it is not named here).
-pub fn has_magic(head: &[u8]) -> bool {
-    [
-        &b"PK\x03\x04"[..],
-        b"PK\x05\x06",
-        b"\x1f\x8b",
-        b"BZh",
-        b"\xfd7zXZ\x00",
-    ]
-    .iter()
-    .any(|m| head.starts_with(&m[..m.len().min(head.len())]) && head.len() >= 2)
-}
 
 /// Limits on opening archives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,27 +42,27 @@ pub struct Member {
 /// does when the archive itself cannot be read.
 pub fn members(
     data: &[u8],
-    kind: Kind,
+    kind: ArchiveKind,
     max_member: u64,
     budget: &Cell<u64>,
     visit: &mut dyn FnMut(Member),
 ) -> Result<(), String> {
     match kind {
-        Kind::Zip => zip_members(data, max_member, budget, visit),
-        Kind::Tar => tar_members(data, max_member, budget, visit),
-        Kind::Gzip => stream(
+        ArchiveKind::Zip => zip_members(data, max_member, budget, visit),
+        ArchiveKind::Tar => tar_members(data, max_member, budget, visit),
+        ArchiveKind::Gzip => stream(
             flate2::read::MultiGzDecoder::new(data),
             max_member,
             budget,
             visit,
         ),
-        Kind::Bzip2 => stream(
+        ArchiveKind::Bzip2 => stream(
             bzip2::read::MultiBzDecoder::new(data),
             max_member,
             budget,
             visit,
         ),
-        Kind::Xz => {
+        ArchiveKind::Xz => {
             let cap = max_member.min(budget.get());
             let mut out = Capped {
                 buf: Vec::new(),
@@ -263,6 +212,7 @@ impl Write for Capped {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sniff::archive_kind;
 
     fn gzip(data: &[u8]) -> Vec<u8> {
         let mut w = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -278,18 +228,10 @@ mod tests {
     fn collect(data: &[u8], max: u64, total: u64) -> Collected {
         let budget = Cell::new(total);
         let mut out = Vec::new();
-        let r = members(data, kind(data).unwrap(), max, &budget, &mut |m| {
+        let r = members(data, archive_kind(data).unwrap(), max, &budget, &mut |m| {
             out.push((m.name, m.content))
         });
         (out, r)
-    }
-
-    #[test]
-    fn magic_bytes_tell_the_kind() {
-        assert_eq!(kind(&gzip(b"x")), Some(Kind::Gzip));
-        assert_eq!(kind(b"PK\x03\x04rest"), Some(Kind::Zip));
-        assert_eq!(kind(b"BZh91AY&SY"), Some(Kind::Bzip2));
-        assert_eq!(kind(b"plain text"), None);
     }
 
     #[test]
