@@ -1,14 +1,15 @@
 //! leakhound: a fast secret-leak scanner.
 //!
 //! ```text
-//! Source --bytes+Origin--> Detector(RuleSet) --Finding--> scan::run --Report--> report::render
-//!                               ^
-//!               Config --> RuleSet (compiled once, shared by all threads)
+//! Source --Blob--> unpack::Unpacker --> Detector(RuleSet) --Finding--> scan::run --Report--> report::render
+//!                                             ^
+//!                         Config --> RuleSet (compiled once, shared by all threads)
 //! ```
 //!
-//! `scan::run` hands each blob to [`unpack::Unpacker`], which runs the
-//! detector on it, on the decoded text of its encoded runs and on the
-//! members of archives.
+//! One entry point: build a [`scan::Plan`] (the CLI does it from the flags
+//! in `cli::plan`) and call [`scan::run`]. The unpack stage runs the
+//! detector on each blob, on the decoded text of its encoded runs and on the
+//! members of archives. ARCHITECTURE.md says which module may import which.
 
 pub mod baseline;
 pub mod cancel;
@@ -30,3 +31,4 @@ pub use detect::{DetectOptions, Detector};
 pub use finding::{Finding, Origin, Secret};
 pub use report::Report;
 pub use rules::{Rule, RuleSet};
+pub use scan::{run, Plan};

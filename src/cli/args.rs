@@ -188,10 +188,10 @@ pub struct CommonArgs {
     #[arg(long, global = true, value_name = "N", default_value_t = 100)]
     pub max_findings_per_file: usize,
     /// Report only findings of at least this confidence: `very-low`
-    /// (everything, the default), `low` (no generic findings in test code,
-    /// specs, fixtures or examples), `medium` (no generic rules) or `high`
+    /// (everything: also generic findings in test code, specs, fixtures and
+    /// examples), `low` (the default), `medium` (no generic rules) or `high`
     /// (provider-unique prefixes and checksums only).
-    #[arg(long, global = true, value_name = "LEVEL", default_value = "very-low")]
+    #[arg(long, global = true, value_name = "LEVEL", default_value = "low")]
     pub min_confidence: Confidence,
     /// Ignore inline allow comments: `gitleaks:allow`, `leakhound:allow` and
     /// `pragma: allowlist secret`.

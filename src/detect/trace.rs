@@ -46,6 +46,10 @@ pub enum Outcome {
 impl std::fmt::Display for Outcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Outcome::Reported(Confidence::VeryLow) => f.write_str(
+                "reported at very-low confidence (a generic finding in test code: \
+                 shown with --min-confidence very-low)",
+            ),
             Outcome::Reported(c) => write!(f, "reported ({c} confidence)"),
             Outcome::Dropped { stage, detail } => write!(f, "dropped at {stage}: {detail}"),
         }

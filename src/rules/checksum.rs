@@ -190,6 +190,9 @@ pub fn basic_auth_user(secret: &[u8]) -> Option<String> {
         return None;
     }
     let (user, password) = text.split_once(':')?;
+    if !password.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        return None;
+    }
     let lower = password.to_ascii_lowercase();
     let placeholder = PLACEHOLDER_PASSWORDS
         .iter()

@@ -92,7 +92,7 @@ pub fn expand(ctx: &ContextSyntax) -> Result<String, String> {
             false => words(&ctx.keys),
         };
         let key = format!(
-            "(?:{name}(?:{ID}|[ \\t]){{0,30}}?(?i:{keys}){ID}{{0,20}}?|(?i:{keys}){ID}{{0,30}}?{name}{ID}{{0,20}}?)"
+            "(?:{name}(?:{ID}|[ \\t]){{0,24}}?(?i:{keys}){ID}{{0,16}}?|(?i:{keys}){ID}{{0,24}}?{name}{ID}{{0,16}}?)"
         );
         alts.push(assignment(&key, &s));
         alts.push(flag(&key, &s));
@@ -227,7 +227,7 @@ fn xml_key_value(key: &str, s: &str) -> String {
 }
 
 /// A section named for the provider, and a secret-like key under it within
-/// 8 lines: `[pandadoc]` (INI/TOML), `pandadoc:` (YAML), `"pandadoc": {`
+/// 5 lines: `[pandadoc]` (INI/TOML), `pandadoc:` (YAML), `"pandadoc": {`
 /// (JSON), `provider "pandadoc" {` (HCL).
 fn section(name: &str, keys: &[String], s: &str) -> String {
     let keys = match keys.is_empty() {
@@ -238,7 +238,7 @@ fn section(name: &str, keys: &[String], s: &str) -> String {
         "(?m:^[ \\t]{{0,20}}(?:\\[[ \\t]{{0,4}}[\\w.\\-\" ]{{0,40}}?{name}[^\\]\\n]{{0,40}}\\]\
          |[\"']?[\\w.\\-]{{0,40}}?{name}[\\w.\\-]{{0,40}}[\"']?[ \\t]{{0,4}}[:=][ \\t]{{0,4}}\\{{?\
          |[\\w]{{1,20}}[ \\t]{{1,4}}\"[\\w.\\-]{{0,40}}?{name}[\\w.\\-]{{0,40}}\"[ \\t]{{0,4}}\\{{)[ \\t]*\\r?\\n\
-         (?:[^\\n]{{0,200}}\\n){{0,8}}?[ \\t]{{0,40}}[\"']?[\\w.\\-]{{0,30}}?(?i:{keys})[\\w.\\-]{{0,20}}[\"']?[ \\t]{{0,4}}[:=][ \\t]{{0,4}}[\"']?{s}{END})"
+         (?:[^\\n]{{0,120}}\\n){{0,5}}?[ \\t]{{0,40}}[\"']?[\\w.\\-]{{0,30}}?(?i:{keys})[\\w.\\-]{{0,20}}[\"']?[ \\t]{{0,4}}[:=][ \\t]{{0,4}}[\"']?{s}{END})"
     )
 }
 
@@ -246,12 +246,12 @@ fn section(name: &str, keys: &[String], s: &str) -> String {
 /// `curl -H "Authorization: Bearer v" https://api.pandadoc.com/...`.
 fn header(at: &str, s: &str) -> String {
     let scheme = "(?i:bearer|token|api-?key|basic|key)[ \\t]{1,4}";
-    format!("{at}[^\\n]{{0,200}}?{scheme}[\"']?{s}{END}|{scheme}{s}{END}[^\\n]{{0,200}}?{at}")
+    format!("{at}[^\\n]{{0,120}}?{scheme}[\"']?{s}{END}|{scheme}{s}{END}[^\\n]{{0,120}}?{at}")
 }
 
 /// A URL query parameter: `https://api.pandadoc.com/v1?api_key=v`.
 fn url_query(at: &str, s: &str) -> String {
-    format!("{at}(?:[\\w.\\-]{{0,40}}[\"']?[ \\t]{{0,8}}[:=][ \\t]{{0,8}}[\"']?)?[^\\s\"'<>]{{0,200}}?[?&;][\\w.\\-\\[\\]]{{1,40}}={s}(?:[&#\"'<> \\t\\r]|(?m:$))")
+    format!("{at}(?:[\\w.\\-]{{0,40}}[\"']?[ \\t]{{0,8}}[:=][ \\t]{{0,8}}[\"']?)?[^\\s\"'<>]{{0,120}}?[?&;][\\w.\\-\\[\\]]{{1,40}}={s}(?:[&#\"'<> \\t\\r]|(?m:$))")
 }
 
 /// User info in a URL: `https://user:v@api.host`, `https://v@api.host`.

@@ -61,6 +61,12 @@ fn a_test_path_and_a_missing_file_are_explained() {
     t.write("src/app.env", FILE);
     let out = explain(&t, "src/app.env:1");
     assert!(out.contains("reported"), "{out}");
+    t.write("test/app.env", FILE);
+    let out = explain(&t, "test/app.env:1");
+    assert!(
+        out.contains("very-low confidence") && out.contains("--min-confidence very-low"),
+        "{out}"
+    );
     let run = t.run(&["explain", "nope.env:3"]);
     assert_ne!(run.code, 0);
     assert!(run.stderr.contains("nope.env"), "{run:#?}");

@@ -27,7 +27,14 @@ fn generic_findings_in_test_code_are_reported_at_very_low_confidence() {
             format!("{PASSWORD_LINE}GITHUB_TOKEN={token}\npassword: changeme\n"),
         );
     }
-    let run = t.run(&["dir", ".", "--format", "json"]);
+    let run = t.run(&[
+        "dir",
+        ".",
+        "--format",
+        "json",
+        "--min-confidence",
+        "very-low",
+    ]);
     run.expect_code(1);
     let findings = run.findings();
     let mut found: Vec<(String, usize, String, String)> = findings
@@ -67,8 +74,8 @@ fn generic_findings_in_test_code_are_reported_at_very_low_confidence() {
         "placeholders stay dropped everywhere: {run:#?}"
     );
 
-    // --min-confidence low leaves out the generic findings in test code.
-    let run = t.run(&["dir", ".", "--format", "json", "--min-confidence", "low"]);
+    // The default (--min-confidence low) leaves out the generic findings in test code.
+    let run = t.run(&["dir", ".", "--format", "json"]);
     let mut found = locations(&run.findings());
     found.sort();
     let mut expected = vec![
@@ -100,5 +107,32 @@ fn values_that_are_not_secrets_are_dropped() {
         locations(&run.findings()),
         [loc("app/models/user.rb", 5, "generic-password")],
         "only the PascalCase assignment of a real-looking value: {run:#?}"
+    );
+}
+
+#[test]
+fn a_lowercase_value_is_a_variable_in_code_and_a_value_in_config() {
+    let t = TestDir::new();
+    t.write(
+        "app/db.py",
+        "password = user_password\nconn = connect(password=\"sandboxfake\")\n",
+    );
+    t.write(
+        "compose.yaml",
+        "services:\n  db:\n    environment:\n      - MYSQL_PASSWORD=sandboxfake\n      - MYSQL_ROOT_PASSWORD=password\n",
+    );
+    t.write("ansible/vars.yml", "mysql_password: sandboxfake\n");
+    let run = t.run(&["dir", ".", "--format", "json"]);
+    run.expect_code(1);
+    let mut found = locations(&run.findings());
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            loc("ansible/vars.yml", 1, "generic-password"),
+            loc("app/db.py", 2, "generic-password"),
+            loc("compose.yaml", 4, "generic-password"),
+        ],
+        "{run:#?}"
     );
 }
