@@ -96,7 +96,9 @@ fn a_user_rule_sets_its_confidence_and_a_bad_value_names_file_and_line() {
 fn a_generic_rule_is_one_of_low_confidence_whatever_its_id() {
     // A user rule named without "generic" but marked low gives way to a
     // specific rule on the same text; one named "generic" but marked
-    // medium does not.
+    // medium does not. (Their secrets, `TOKEN=…`, overlap the token
+    // without being the same span: two specific rules on the very same
+    // secret would be one report, the most specific one.)
     let t = TestDir::new();
     let token = github_pat(32);
     t.write(
@@ -105,7 +107,7 @@ fn a_generic_rule_is_one_of_low_confidence_whatever_its_id() {
 [[rules]]
 id = "catch-all-token"
 description = "Any token"
-regex = '''TOKEN=(\S+)'''
+regex = '''(TOKEN=\S+)'''
 secretGroup = 1
 keywords = ["token="]
 confidence = "low"
@@ -113,7 +115,7 @@ confidence = "low"
 [[rules]]
 id = "generic-but-sure"
 description = "Sure token"
-regex = '''TOKEN=(\S+)'''
+regex = '''(TOKEN=\S+)'''
 secretGroup = 1
 keywords = ["token="]
 confidence = "medium"
