@@ -489,7 +489,11 @@ fn the_inventory_names_only_rules_that_exist() {
             }
         }
         if cols[2].trim().is_empty() && cols[3].trim().is_empty() {
-            problems.push(format!("line {}: '{}' has no rule and no reason", n + 2, cols[0]));
+            problems.push(format!(
+                "line {}: '{}' has no rule and no reason",
+                n + 2,
+                cols[0]
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
