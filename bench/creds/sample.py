@@ -97,9 +97,14 @@ def scan(tool, target, report):
     return findings.parse(tool_kind(tool), report)
 
 
-def run(tool, target, out):
-    """(path, line) pairs a tool reports on target, paths relative to it."""
-    found = scan(tool, target, os.path.join(out, f"{tool}.json"))
+def run(tool, target, out, reuse=False):
+    """(path, line) pairs a tool reports on target, paths relative to it
+    (with `reuse`, read from the report an earlier run left)."""
+    report = os.path.join(out, f"{tool}.json")
+    if reuse and os.path.exists(report):
+        found = findings.parse(tool_kind(tool), report)
+    else:
+        found = scan(tool, target, report)
     return {(findings.relative(f["path"], "."), f["line"]) for f in found}
 
 
@@ -151,7 +156,7 @@ def cmd_candidates(a):
         os.makedirs(out, exist_ok=True)
         reported = defaultdict(set)  # (path, line) -> tools
         for tool in TOOLS:
-            for key in run(tool, os.path.join(TREES, repo), out):
+            for key in run(tool, os.path.join(TREES, repo), out, tool in a.reuse.split(",")):
                 reported[key].add(tool)
         chosen = set()
         for tool in TOOLS:
@@ -264,7 +269,9 @@ def cmd_noise(a):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("candidates")
+    s = sub.add_parser("candidates")
+    s.add_argument("--reuse", default="", metavar="TOOLS",
+                   help="read these tools' reports from the last run instead of running them")
     s = sub.add_parser("show")
     s.add_argument("--unlabelled", action="store_true")
     s = sub.add_parser("score")
