@@ -6,7 +6,9 @@ use std::{fmt, ops::Range, path::PathBuf, sync::Arc};
 
 use sha2::{Digest, Sha256};
 
+use crate::config::Remediation;
 use crate::rules::{Confidence, Severity};
+use crate::verify::Verification;
 
 /// A secret's text. It has no `Display` and its `Debug` hides the value, so
 /// it cannot reach a log by accident: only reporters call [`Secret::expose`].
@@ -294,6 +296,10 @@ pub struct Finding {
     /// The decodings that revealed the secret, outermost first (`base64`,
     /// `hex`, ...); empty when it is written as is.
     pub decoded: Vec<&'static str>,
+    /// What to do about it (the rule's remediation).
+    pub remediation: Option<Arc<Remediation>>,
+    /// Whether the provider says the secret is live (`--verify`).
+    pub verification: Verification,
 }
 
 impl Finding {
@@ -335,6 +341,8 @@ impl Finding {
             entropy: 0.0,
             origin,
             decoded: Vec::new(),
+            remediation: None,
+            verification: Verification::default(),
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod sources;
+pub mod verify;
 
 pub use config::Config;
 pub use detect::{DetectOptions, Detector};

@@ -24,6 +24,7 @@ use crate::report::{self, Format, RenderOptions, Report};
 use crate::rules::RuleSet;
 use crate::scan;
 use crate::sources::{git, DirSource, StdinSource};
+use crate::verify;
 
 pub use args::{Args, BaselineCommand, Command, CommonArgs, RulesCommand};
 
@@ -270,12 +271,29 @@ fn scan_root(paths: &[PathBuf]) -> PathBuf {
 
 fn load_config(common: &CommonArgs, root: &Path) -> Result<Config> {
     let env_config = env::var_os("LEAKHOUND_CONFIG").map(PathBuf::from);
+    let named = common.config.is_some()
+        || env_config
+            .as_ref()
+            .is_some_and(|p| !p.as_os_str().is_empty());
     let config = match config::discover(common.config.as_deref(), env_config, root) {
         Some(path) => {
             if common.verbose {
                 eprintln!("leakhound: using config {}", path.display());
             }
-            Config::load(&path)?
+            let mut config = Config::load(&path)?;
+            // A config found in the scanned tree must not choose where secrets go.
+            let dropped = if named {
+                0
+            } else {
+                config.drop_untrusted_verifiers()
+            };
+            if dropped > 0 && common.verify && !common.quiet {
+                eprintln!(
+                    "leakhound: note: {}: {dropped} verifier(s) ignored: only built-in rules and a config named with -c or LEAKHOUND_CONFIG may define them",
+                    path.display()
+                );
+            }
+            config
         }
         None => {
             if common.verbose {
@@ -307,6 +325,9 @@ fn detect_options(common: &CommonArgs) -> DetectOptions {
 /// and picks the outcome.
 fn finish(common: &CommonArgs, setup: &Setup, mut report: Report) -> Result<Outcome> {
     setup.suppress(common, &mut report);
+    if common.verify {
+        verify_findings(common, &setup.rules, &mut report)?;
+    }
     let (rules, report) = (&setup.rules, &report);
     if !common.quiet {
         for skip in &report.stats.skips {
@@ -345,6 +366,22 @@ fn finish(common: &CommonArgs, setup: &Setup, mut report: Report) -> Result<Outc
     } else {
         Outcome::Leaks(common.exit_code)
     })
+}
+
+/// `--verify`: asks the providers, says how it went on stderr, and keeps
+/// only live findings with `--only-verified`.
+fn verify_findings(common: &CommonArgs, rules: &RuleSet, report: &mut Report) -> Result<()> {
+    let timeout = std::time::Duration::from_secs(common.verify_timeout);
+    let client = verify::Client::new(timeout).map_err(anyhow::Error::msg)?;
+    let concurrency = usize::from(common.verify_concurrency);
+    let summary = verify::run(&mut report.findings, rules, &client, concurrency);
+    if !common.quiet {
+        eprintln!("leakhound: {summary}");
+    }
+    if common.only_verified {
+        report.findings.retain(|f| f.verification.is_live());
+    }
+    Ok(())
 }
 
 /// Writes to `-o FILE` (through a 0600 temporary file renamed into place,

@@ -1,9 +1,11 @@
 //! Rule configuration as written: the gitleaks v8 TOML schema plus
 //! leakhound's fields (`examples`, `negativeExamples`, `severity`,
-//! `references`, `checksum`, `confidence`), the embedded defaults, discovery and `[extend]` merging.
+//! `references`, `checksum`, `confidence`, `remediation`, `verify`), the
+//! embedded defaults, discovery and `[extend]` merging.
 //! Syntax only: no regex is compiled here.
 
 mod builtin;
+mod remediation;
 
 use std::{
     fmt,
@@ -14,6 +16,9 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 pub use builtin::BUILTIN_RULE_FILES;
+pub use remediation::Remediation;
+
+use crate::verify::VerifySyntax;
 
 /// Where a piece of configuration was written, for error messages.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,6 +94,8 @@ pub struct ConfigSyntax {
     /// Global allowlists.
     #[serde(default)]
     pub allowlists: Vec<AllowlistSyntax>,
+    /// leakhound: what to do about a leak, for every rule of this file.
+    pub remediation: Option<Remediation>,
 }
 
 /// `[extend]`: inherit the built-in rules or another file.
@@ -154,6 +161,10 @@ pub struct RuleSyntax {
     pub checksum: Option<String>,
     /// leakhound: how sure a finding of this rule is a real secret.
     pub confidence: Option<Confidence>,
+    /// leakhound: what to do about a leak (overrides the file's, field by field).
+    pub remediation: Option<Remediation>,
+    /// leakhound: how `--verify` asks the provider whether the secret is live.
+    pub verify: Option<VerifySyntax>,
 }
 
 /// How sure a rule's finding is a real secret, lowest first.
@@ -259,6 +270,9 @@ pub struct RuleEntry {
     pub at: SourceLine,
     /// True for rules embedded in leakhound.
     pub builtin: bool,
+    /// Whether its verifier and regex both come from built-in rule files
+    /// (see [`Config::drop_untrusted_verifiers`]).
+    pub verify_builtin: bool,
 }
 
 /// A global allowlist with the file it came from.
@@ -298,6 +312,21 @@ impl Config {
     /// Loads a user config file, resolving `[extend]` (built-ins by default).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         load_file(path, 0, true)
+    }
+
+    /// Drops the verifiers that a user file wrote or whose regex a user file
+    /// replaced, for a config found in the scanned tree rather than named
+    /// by the user: it must not choose where secrets are sent. Returns how
+    /// many were dropped.
+    pub fn drop_untrusted_verifiers(&mut self) -> usize {
+        let mut dropped = 0;
+        for r in &mut self.rules {
+            if r.syntax.verify.is_some() && !r.verify_builtin {
+                r.syntax.verify = None;
+                dropped += 1;
+            }
+        }
+        dropped
     }
 
     /// Drops the rules `ids`, and their names from allowlists' `targetRules`;
@@ -340,11 +369,17 @@ impl Config {
                 builtin,
             });
         }
-        for rule in syntax.rules {
+        let file_remediation = syntax.remediation.unwrap_or_default();
+        for mut rule in syntax.rules {
+            if file_remediation != Remediation::default() {
+                let own = rule.remediation.take().unwrap_or_default();
+                rule.remediation = Some(own.or(&file_remediation));
+            }
             let entry = RuleEntry {
                 at: at(rule.id.span().start),
                 syntax: rule,
                 builtin,
+                verify_builtin: builtin,
             };
             let id = entry.syntax.id.get_ref();
             if id.is_empty() {
@@ -465,6 +500,7 @@ fn merge_rule(existing: &mut RuleEntry, new: RuleEntry) {
         old.negative_examples.clear();
         existing.at = new.at;
         existing.builtin = new.builtin;
+        existing.verify_builtin &= new.builtin;
     } else if new_syntax.secret_group.is_some() {
         old.secret_group = new_syntax.secret_group;
     }
@@ -482,6 +518,16 @@ fn merge_rule(existing: &mut RuleEntry, new: RuleEntry) {
     }
     if new_syntax.confidence.is_some() {
         old.confidence = new_syntax.confidence;
+    }
+    if let Some(r) = new_syntax.remediation {
+        old.remediation = Some(match old.remediation.take() {
+            Some(before) => r.or(&before),
+            None => r,
+        });
+    }
+    if new_syntax.verify.is_some() {
+        old.verify = new_syntax.verify;
+        existing.verify_builtin = new.builtin;
     }
     old.tags.extend(new_syntax.tags);
     old.required.extend(new_syntax.required);

@@ -16,6 +16,7 @@ use regex_automata::{util::captures::Captures, Input};
 use crate::deep::DeepOptions;
 use crate::finding::{Excerpt, Finding, Fingerprint, Origin, Secret};
 use crate::rules::{Candidate, Confidence, Rule, RuleSet};
+use crate::verify::Verification;
 
 pub use allow::inline_allowed;
 pub use entropy::shannon;
@@ -239,6 +240,8 @@ impl<'r> Detector<'r> {
                     entropy: 0.0,
                     origin: ctx.origin.clone(),
                     decoded: Vec::new(),
+                    remediation: rule.remediation.clone(),
+                    verification: Verification::default(),
                 }
             })
     }
@@ -314,6 +317,8 @@ impl<'r> Detector<'r> {
             secret,
             origin: ctx.origin.clone(),
             decoded: Vec::new(),
+            remediation: rule.remediation.clone(),
+            verification: Verification::default(),
         })
     }
 }

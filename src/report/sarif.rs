@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::{RenderOptions, Report};
 use crate::finding::Finding;
-use crate::rules::{Confidence, RuleSet, Severity};
+use crate::rules::{Confidence, Rule, RuleSet, Severity};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/leakhound/leakhound";
@@ -86,12 +86,7 @@ fn descriptor(id: &str, rules: &RuleSet) -> Value {
         return json!({ "id": id, "shortDescription": { "text": id }, "fullDescription": { "text": id }, "help": { "text": id } });
     };
     let description = truncate(&rule.description, 1024);
-    let mut help = format!(
-        "{description}. Rotate the secret at its provider, then remove it from the code (and from git history if it was committed)."
-    );
-    if !rule.references.is_empty() {
-        help.push_str(&format!(" See {}", rule.references.join(", ")));
-    }
+    let (text, markdown) = help(&description, rule);
     let mut tags = vec!["security".to_string(), "secret".to_string()];
     tags.extend(rule.tags.iter().cloned());
     tags.truncate(20);
@@ -100,7 +95,7 @@ fn descriptor(id: &str, rules: &RuleSet) -> Value {
         "name": pascal_case(id),
         "shortDescription": { "text": description },
         "fullDescription": { "text": description },
-        "help": { "text": help, "markdown": help },
+        "help": { "text": text, "markdown": markdown },
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": {
             "tags": tags,
@@ -109,6 +104,40 @@ fn descriptor(id: &str, rules: &RuleSet) -> Value {
             "security-severity": security_severity(rule.severity),
         },
     })
+}
+
+/// A rule's help as text and markdown: what to do (revoke, rotate, logs),
+/// then the references.
+fn help(description: &str, rule: &Rule) -> (String, String) {
+    let mut text = format!("{description}.");
+    let mut markdown = format!("**{description}**\n");
+    let steps = rule.remediation.as_deref().cloned().unwrap_or_default();
+    let rotate = steps.rotate.as_deref().unwrap_or(
+        "Rotate the secret at its provider: issue a new one, update every consumer, then revoke the leaked one.",
+    );
+    if let Some(url) = &steps.revoke {
+        text.push_str(&format!(" Revoke: {url}."));
+        markdown.push_str(&format!("\n- **Revoke:** <{url}>"));
+    }
+    text.push_str(&format!(" Rotate: {rotate}"));
+    markdown.push_str(&format!("\n- **Rotate:** {rotate}"));
+    if let Some(url) = &steps.logs {
+        text.push_str(&format!(" Logs: {url}."));
+        markdown.push_str(&format!("\n- **Check the logs:** <{url}>"));
+    }
+    let cleanup =
+        "Then remove the secret from the code (and from git history if it was committed).";
+    text.push_str(&format!(" {cleanup}"));
+    markdown.push_str(&format!("\n\n{cleanup}\n"));
+    if !rule.references.is_empty() {
+        text.push_str(&format!(" See {}", rule.references.join(", ")));
+        markdown.push_str("\nReferences:\n");
+        for r in &rule.references {
+            markdown.push_str(&format!("\n- <{r}>"));
+        }
+        markdown.push('\n');
+    }
+    (text, markdown)
 }
 
 fn result(f: &Finding, rule_index: usize, opts: &RenderOptions) -> Value {
@@ -129,6 +158,13 @@ fn result(f: &Finding, rule_index: usize, opts: &RenderOptions) -> Value {
     if !f.decoded.is_empty() {
         properties["decoded"] = json!(f.decoded);
     }
+    properties["verification"] = json!(f.verification.state());
+    if let Some(id) = f.verification.identity() {
+        properties["verificationIdentity"] = json!(id);
+    }
+    if let Some(why) = f.verification.reason() {
+        properties["verificationReason"] = json!(why);
+    }
     let mut location = json!({
         "physicalLocation": {
             "artifactLocation": { "uri": uri(&path) },
@@ -144,7 +180,7 @@ fn result(f: &Finding, rule_index: usize, opts: &RenderOptions) -> Value {
     let mut value = json!({
         "ruleId": &*f.rule_id,
         "ruleIndex": rule_index,
-        "level": level(f.severity),
+        "level": if f.verification.is_live() { "error" } else { level(f.severity) },
         "rank": rank(f.confidence),
         "message": { "text": format!("{} found: {}", f.description, f.secret.shown(opts.redact)) },
         "locations": [],

@@ -49,3 +49,5 @@ mod signals;
 mod staged;
 // `leakhound stdin`: --label, exit codes
 mod stdin;
+// --verify against a loopback fake provider; remediation in every format
+mod verify;
