@@ -2,14 +2,16 @@
 """Helpers for scripts/github-action.sh (stdlib only).
 
   github_report.py event EVENT_NAME EVENT_PATH
-      Prints the scan to run for a GitHub event: `range BASE..HEAD`, `full`
-      or `none` (a deleted branch), one line.
+      Prints the scan to run for a GitHub event, one line of words:
+      `range BASE HEAD` (pull request), `push BEFORE AFTER REF DEFAULT`,
+      `new AFTER REF DEFAULT` (a new branch), `full` or `none` (a deleted
+      branch); an unknown REF or DEFAULT is `-`.
 
-  github_report.py report FINDINGS_JSON
-      Reads leakhound's JSON report; appends a Markdown table to
-      $GITHUB_STEP_SUMMARY (when set), prints one `::error` annotation per
-      finding on stdout and the number of findings on the last line.
-      Secrets are always shown redacted.
+  github_report.py report FORMAT REPORT
+      Reads leakhound's report (sarif, json or jsonl); appends a Markdown
+      table to $GITHUB_STEP_SUMMARY (when set), prints one `::error`
+      annotation per finding on stdout and the number of findings on the
+      last line. Secrets are always shown redacted.
 """
 
 import json
@@ -30,16 +32,20 @@ def event_scan(name, path):
         base = (pr.get("base") or {}).get("sha")
         head = (pr.get("head") or {}).get("sha")
         if base and head:
-            return f"range {base}..{head}"
+            return f"range {base} {head}"
         return "full"
     if name == "push":
         before = payload.get("before") or ""
         after = payload.get("after") or ""
+        ref = payload.get("ref") or "-"
+        default = (payload.get("repository") or {}).get("default_branch") or "-"
         if after and set(after) == {"0"}:
             return "none"
-        if not before or set(before) == {"0"} or not after:
+        if not after:
             return "full"
-        return f"range {before}..{after}"
+        if not before or set(before) == {"0"}:
+            return f"new {after} {ref} {default}"
+        return f"push {before} {after} {ref} {default}"
     return "full"
 
 
@@ -67,9 +73,45 @@ def code(s):
     return "`" + cell(s).replace("`", "'") + "`"
 
 
-def report(path):
+def from_sarif(log):
+    """leakhound's SARIF results as the JSON report's fields."""
+    run = (log.get("runs") or [{}])[0]
+    rules = (run.get("tool") or {}).get("driver", {}).get("rules") or []
+    findings = []
+    for r in run.get("results") or []:
+        loc = ((r.get("locations") or [{}])[0]).get("physicalLocation") or {}
+        region = loc.get("region") or {}
+        index = r.get("ruleIndex", -1)
+        rule = rules[index] if 0 <= index < len(rules) else {}
+        description = (rule.get("shortDescription") or {}).get("text", "")
+        text = (r.get("message") or {}).get("text", "")
+        findings.append(
+            {
+                "rule_id": r.get("ruleId", ""),
+                "description": description or r.get("ruleId", ""),
+                "path": urllib.parse.unquote(
+                    (loc.get("artifactLocation") or {}).get("uri", "")
+                ),
+                "line": region.get("startLine", 1),
+                "end_line": region.get("endLine", region.get("startLine", 1)),
+                "secret": text.rpartition(" found: ")[2],
+                "commit": (r.get("properties") or {}).get("commit"),
+            }
+        )
+    return findings
+
+
+def load(fmt, path):
     with open(path, encoding="utf-8") as f:
-        findings = json.load(f)
+        if fmt == "sarif":
+            return from_sarif(json.load(f))
+        if fmt == "jsonl":
+            return [json.loads(line) for line in f if line.strip()]
+        return json.load(f)
+
+
+def report(fmt, path):
+    findings = load(fmt, path)
     server = os.environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     repo = os.environ.get("GITHUB_REPOSITORY", "")
     default_sha = os.environ.get("GITHUB_SHA", "HEAD")
@@ -123,8 +165,8 @@ def report(path):
 def main(argv):
     if len(argv) == 4 and argv[1] == "event":
         print(event_scan(argv[2], argv[3]))
-    elif len(argv) == 3 and argv[1] == "report":
-        report(argv[2])
+    elif len(argv) == 4 and argv[1] == "report":
+        report(argv[2], argv[3])
     else:
         sys.exit(__doc__)
 

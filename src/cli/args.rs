@@ -97,6 +97,12 @@ pub enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Explain a silence: for each candidate on a line of a file, which rule
+    /// matched and which stage dropped it (or that it is reported).
+    Explain {
+        /// FILE or FILE:LINE (every line of the file without LINE).
+        target: String,
+    },
 }
 
 /// `leakhound rules ...`
@@ -157,10 +163,11 @@ pub struct CommonArgs {
     /// Stop scanning a file after N findings, with a note (0: no limit).
     #[arg(long, global = true, value_name = "N", default_value_t = 100)]
     pub max_findings_per_file: usize,
-    /// Report only findings of at least this confidence: `low` (everything,
-    /// the default), `medium` (no generic rules) or `high` (provider-unique
-    /// prefixes and checksums only).
-    #[arg(long, global = true, value_name = "LEVEL", default_value = "low")]
+    /// Report only findings of at least this confidence: `very-low`
+    /// (everything, the default), `low` (no generic findings in test code,
+    /// specs, fixtures or examples), `medium` (no generic rules) or `high`
+    /// (provider-unique prefixes and checksums only).
+    #[arg(long, global = true, value_name = "LEVEL", default_value = "very-low")]
     pub min_confidence: Confidence,
     /// Ignore `gitleaks:allow` / `leakhound:allow` comments.
     #[arg(long, global = true)]

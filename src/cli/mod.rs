@@ -3,6 +3,7 @@
 //! other one; exit codes are decided from its [`Outcome`] in `main`.
 
 mod args;
+mod explain;
 mod hook;
 
 use std::{
@@ -139,6 +140,12 @@ pub fn run(args: Args) -> Result<Outcome> {
         }
         Command::UninstallHook { repo } => {
             hook::uninstall(repo)?;
+            Ok(Outcome::Clean)
+        }
+        Command::Explain { target } => {
+            let rules = RuleSet::new_for_small_inputs(&load_config(common, Path::new("."))?)?;
+            let text = explain::render(&rules, target)?;
+            write_output(common, |out| out.write_all(text.as_bytes()))?;
             Ok(Outcome::Clean)
         }
         Command::Rules { command } => {
@@ -337,6 +344,11 @@ fn finish(common: &CommonArgs, setup: &Setup, mut report: Report) -> Result<Outc
         }
         for note in &report.stats.notes {
             eprintln!("leakhound: note: {note}");
+        }
+        if !common.no_inline_allow {
+            for w in crate::detect::unknown_allow_warnings(&report.findings, rules) {
+                eprintln!("leakhound: warning: {w}");
+            }
         }
     }
     let to_terminal = common.output.is_none() && io::stdout().is_terminal();

@@ -165,12 +165,20 @@ pub struct RuleSyntax {
     pub remediation: Option<Remediation>,
     /// leakhound: how `--verify` asks the provider whether the secret is live.
     pub verify: Option<VerifySyntax>,
+    /// leakhound: a context rule (provider names and the secret's shape),
+    /// expanded into the regex by the engine.
+    pub context: Option<crate::rules::ContextSyntax>,
 }
 
 /// How sure a rule's finding is a real secret, lowest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
+    /// A generic rule's finding in test code, a spec, a fixture or an
+    /// example (see `crate::detect::is_test_path`): a credential-like name
+    /// and value there is often test data, but is still committed.
+    #[serde(rename = "very-low")]
+    VeryLow,
     /// A generic rule: a credential-like name and a secret-like value.
     Low,
     /// The provider's name or host beside a value of its documented shape.
@@ -181,11 +189,17 @@ pub enum Confidence {
 
 impl Confidence {
     /// Every level, lowest first.
-    pub const ALL: [Confidence; 3] = [Confidence::Low, Confidence::Medium, Confidence::High];
+    pub const ALL: [Confidence; 4] = [
+        Confidence::VeryLow,
+        Confidence::Low,
+        Confidence::Medium,
+        Confidence::High,
+    ];
 
     /// The lowercase name.
     pub fn as_str(self) -> &'static str {
         match self {
+            Confidence::VeryLow => "very-low",
             Confidence::Low => "low",
             Confidence::Medium => "medium",
             Confidence::High => "high",
@@ -211,7 +225,7 @@ impl std::str::FromStr for Confidence {
         Confidence::ALL
             .into_iter()
             .find(|c| c.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("'{s}' is not one of low, medium, high"))
+            .ok_or_else(|| format!("'{s}' is not one of very-low, low, medium, high"))
     }
 }
 
@@ -491,10 +505,11 @@ fn merge_rule(existing: &mut RuleEntry, new: RuleEntry) {
     if new_syntax.description.is_some() {
         old.description = new_syntax.description;
     }
-    if new_syntax.regex.is_some() {
+    if new_syntax.regex.is_some() || new_syntax.context.is_some() {
         // A new regex brings its own groups and examples; the old ones
         // belong to the old regex.
         old.regex = new_syntax.regex;
+        old.context = new_syntax.context;
         old.secret_group = new_syntax.secret_group;
         old.examples.clear();
         old.negative_examples.clear();

@@ -52,6 +52,26 @@ pub fn line_around(data: &[u8], span: std::ops::Range<usize>) -> std::ops::Range
     start..end.max(span.end)
 }
 
+/// `whole` (a match) clipped to the line(s) of `secret` inside it: a
+/// terminator that ate the newline, or anything the regex matched on a
+/// neighbouring line, is not part of this finding.
+pub fn own_lines(
+    data: &[u8],
+    whole: std::ops::Range<usize>,
+    secret: &std::ops::Range<usize>,
+) -> std::ops::Range<usize> {
+    if secret.start < whole.start || secret.end > whole.end {
+        return whole;
+    }
+    let start = memrchr(b'\n', &data[whole.start..secret.start])
+        .map_or(whole.start, |i| whole.start + i + 1);
+    let mut end = memchr(b'\n', &data[secret.end..whole.end]).map_or(whole.end, |i| secret.end + i);
+    if end > secret.end && data[end - 1] == b'\r' {
+        end -= 1;
+    }
+    start..end
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +92,13 @@ mod tests {
         let long = vec![b'a'; 10_000];
         let r = line_around(&long, 5000..5010);
         assert_eq!(r, 5000 - LINE_CONTEXT..5010 + LINE_CONTEXT);
+    }
+
+    #[test]
+    fn own_lines_drops_neighbouring_lines() {
+        let data = b"a\nkey=abc\r\n# allow\n";
+        // A match from the line above to the line below the secret (5..8).
+        assert_eq!(&data[own_lines(data, 0..data.len(), &(6..9))], b"key=abc");
+        assert_eq!(own_lines(data, 2..9, &(6..9)), 2..9);
     }
 }

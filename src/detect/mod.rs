@@ -8,20 +8,24 @@ mod composite;
 mod entropy;
 mod location;
 mod selftest;
+mod testpath;
+mod trace;
 
-use std::ops::Range;
+use std::{collections::HashMap, ops::Range};
 
 use regex_automata::{util::captures::Captures, Input};
 
 use crate::deep::DeepOptions;
 use crate::finding::{Excerpt, Finding, Fingerprint, Origin, Secret};
-use crate::rules::{Candidate, Confidence, Rule, RuleSet};
+use crate::rules::{basic_auth_user, Candidate, Checksum, Confidence, Rule, RuleSet};
 use crate::verify::Verification;
 
-pub use allow::inline_allowed;
+pub use allow::{inline_allowed, unknown_allow_ids};
 pub use entropy::shannon;
 pub use location::{line_around, LineIndex};
 pub use selftest::{selftest, ExampleFailure};
+pub use testpath::is_test_path;
+pub use trace::{trace, Outcome, Trace};
 
 /// Bytes searched around a keyword beyond the rule's longest match, so a
 /// keyword just outside a bounded match (a variable name) still counts.
@@ -44,7 +48,7 @@ impl Default for DetectOptions {
     fn default() -> Self {
         DetectOptions {
             inline_allow: true,
-            min_confidence: Confidence::Low,
+            min_confidence: Confidence::VeryLow,
             deep: DeepOptions::default(),
             max_findings: 0,
         }
@@ -70,10 +74,10 @@ pub enum Drop {
     Entropy(f64, f64),
     /// An inline allow comment on the line.
     InlineAllow,
-    /// A global allowlist.
-    GlobalAllowlist,
-    /// The rule's own allowlist.
-    RuleAllowlist,
+    /// A global allowlist: its index in [`RuleSet::global_allowlists`].
+    GlobalAllowlist(usize),
+    /// The rule's own allowlist: its index in the rule's `allowlists`.
+    RuleAllowlist(usize),
 }
 
 /// The detector: a rule set plus options.
@@ -145,9 +149,9 @@ impl<'r> Detector<'r> {
                             let whole = caps.get_match().map(|m| m.range());
                             disproved.extend(secret_span(rule, &caps).or(whole));
                         }
-                        Err(Drop::InlineAllow | Drop::GlobalAllowlist | Drop::RuleAllowlist)
-                            if !generic =>
-                        {
+                        Err(
+                            Drop::InlineAllow | Drop::GlobalAllowlist(_) | Drop::RuleAllowlist(_),
+                        ) if !generic => {
                             allowed.extend(caps.get_match().map(|m| m.range()));
                         }
                         Err(_) => {}
@@ -170,7 +174,10 @@ impl<'r> Detector<'r> {
     /// windows where its regex can match; keywordless rules get everything.
     fn windows(&self, data: &[u8]) -> Vec<(usize, Vec<Range<usize>>)> {
         let rules = self.rules.rules();
-        let mut per_rule: Vec<Vec<Range<usize>>> = vec![Vec::new(); rules.len()];
+        // Only the rules that get a hit have an entry: the work per blob
+        // grows with its keyword hits, not with the number of rules.
+        let mut per_rule: Vec<(usize, Vec<Range<usize>>)> = Vec::new();
+        let mut slot: HashMap<usize, usize> = HashMap::new();
         for hit in self.rules.prefilter().hits(data) {
             let rule = &rules[hit.rule];
             let Some(pattern) = rule.regex() else {
@@ -181,20 +188,21 @@ impl<'r> Detector<'r> {
                 .map_or(data.len(), |m| m.saturating_add(KEYWORD_SLACK));
             let window =
                 hit.start.saturating_sub(reach)..hit.end.saturating_add(reach).min(data.len());
-            let list = &mut per_rule[hit.rule];
+            let at = *slot.entry(hit.rule).or_insert_with(|| {
+                per_rule.push((hit.rule, Vec::new()));
+                per_rule.len() - 1
+            });
+            let list = &mut per_rule[at].1;
             match list.last_mut() {
                 Some(last) if window.start <= last.end => last.end = last.end.max(window.end),
                 _ => list.push(window),
             }
         }
         for &rule in self.rules.prefilter().keywordless() {
-            per_rule[rule].push(0..data.len());
+            per_rule.push((rule, std::iter::once(0..data.len()).collect()));
         }
+        per_rule.sort_unstable_by_key(|(rule, _)| *rule);
         per_rule
-            .into_iter()
-            .enumerate()
-            .filter(|(_, w)| !w.is_empty())
-            .collect()
     }
 
     /// Whether a rule runs on this blob: path filters pass (or the path is
@@ -256,6 +264,7 @@ impl<'r> Detector<'r> {
         let data = ctx.data;
         let whole = caps.get_match().map(|m| m.range()).ok_or(Drop::Empty)?;
         let span = secret_span(rule, caps).unwrap_or_else(|| trim_newlines(data, whole.clone()));
+        let whole = location::own_lines(data, whole, &span);
         let secret_bytes = &data[span.clone()];
         if secret_bytes.is_empty() {
             return Err(Drop::Empty);
@@ -282,15 +291,16 @@ impl<'r> Detector<'r> {
             path: ctx.path.unwrap_or_default(),
             commit: ctx.commit,
         };
-        if self
+        if let Some(i) = self
             .rules
-            .global_allowlists_for(&rule.id)
-            .any(|a| a.allows(&candidate))
+            .global_allowlists()
+            .iter()
+            .position(|a| a.applies_to(&rule.id) && a.allows(&candidate))
         {
-            return Err(Drop::GlobalAllowlist);
+            return Err(Drop::GlobalAllowlist(i));
         }
-        if rule.allowlists.iter().any(|a| a.allows(&candidate)) {
-            return Err(Drop::RuleAllowlist);
+        if let Some(i) = rule.allowlists.iter().position(|a| a.allows(&candidate)) {
+            return Err(Drop::RuleAllowlist(i));
         }
         let lines = ctx.lines.get_or_init(|| LineIndex::new(data));
         let secret = Secret::new(String::from_utf8_lossy(secret_bytes));
@@ -298,11 +308,25 @@ impl<'r> Detector<'r> {
             span.start.saturating_sub(outer.start)
                 ..span.end.min(outer.end).saturating_sub(outer.start)
         };
+        // Basic credentials name their user in clear (the password stays
+        // the redacted secret).
+        let description = match rule.checksum {
+            Some(Checksum::BasicAuthPair) => basic_auth_user(secret_bytes).map_or_else(
+                || rule.description.clone(),
+                |user| format!("{} (user '{user}')", rule.description).into(),
+            ),
+            _ => rule.description.clone(),
+        };
+        // A generic finding in test code is reported, one level lower.
+        let confidence = match ctx.path {
+            Some(p) if rule.is_generic() && is_test_path(p) => Confidence::VeryLow,
+            _ => rule.confidence,
+        };
         Ok(Finding {
             rule_id: rule.id.clone(),
-            description: rule.description.clone(),
+            description,
             severity: rule.severity,
-            confidence: rule.confidence,
+            confidence,
             tags: rule.tags.clone(),
             fingerprint: Fingerprint::new(&rule.id, &secret),
             matched: Excerpt::new(
@@ -369,6 +393,25 @@ fn trim_newlines(data: &[u8], mut r: Range<usize>) -> Range<usize> {
         r.end -= 1;
     }
     r
+}
+
+/// One warning per finding whose line carries `leakhound:allow <id>` with
+/// an id no rule in `rules` has: that comment allowed nothing.
+pub fn unknown_allow_warnings(findings: &[Finding], rules: &RuleSet) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in findings {
+        let line = f.line.render(true);
+        for id in unknown_allow_ids(line.as_bytes(), |w| rules.get(w).is_some()) {
+            let at = format!("{}:{}", f.origin.display_path(), f.start.line);
+            let warning = format!(
+                "{at}: `leakhound:allow {id}`: no rule '{id}' is in force, so it allows nothing (`leakhound rules list` lists the ids)"
+            );
+            if !out.contains(&warning) {
+                out.push(warning);
+            }
+        }
+    }
+    out
 }
 
 /// Whether `span` overlaps one of `spans`.

@@ -2,9 +2,8 @@
 //! detector (prefilter, regex, entropy, allowlists) and none of its negative
 //! examples; a failure names the stage that dropped the example.
 
-use regex_automata::Input;
-
-use super::{Context, Detector, Drop};
+use super::trace::why_missed;
+use super::Detector;
 use crate::finding::Origin;
 use crate::rules::{Rule, RuleSet};
 
@@ -94,40 +93,5 @@ fn failure(rule: &Rule, index: usize, positive: bool, reason: String) -> Example
         index,
         positive,
         reason,
-    }
-}
-
-fn why_missed(detector: &Detector<'_>, rule: &Rule, data: &[u8], origin: &Origin) -> String {
-    let lower = String::from_utf8_lossy(data).to_ascii_lowercase();
-    if !rule.keywords.is_empty() && !rule.keywords.iter().any(|k| lower.contains(k.as_str())) {
-        return format!("none of the keywords {:?} occurs", rule.keywords);
-    }
-    let path = origin.display_path();
-    if rule
-        .path
-        .as_ref()
-        .is_some_and(|p| !p.is_match(path.as_bytes()))
-    {
-        return format!("the path '{path}' does not match the rule's path");
-    }
-    let Some(pattern) = rule.regex() else {
-        return "the rule has no regex".into();
-    };
-    let ctx = Context::new(data, origin, &path);
-    let mut drops = Vec::new();
-    for caps in pattern.regex().captures_iter(Input::new(data)) {
-        match detector.evaluate(rule, &caps, &ctx) {
-            Ok(_) => return "matched, but overlaps a more specific rule's finding".into(),
-            Err(d) => drops.push(d),
-        }
-    }
-    match drops.first() {
-        None => "the regex does not match".into(),
-        Some(Drop::Empty) => "the secret group is empty".into(),
-        Some(Drop::Checksum(name)) => format!("fails its checksum ({name})"),
-        Some(Drop::Entropy(e, min)) => format!("entropy {e:.2} <= {min}"),
-        Some(Drop::InlineAllow) => "an inline allow comment is on the line".into(),
-        Some(Drop::GlobalAllowlist) => "dropped by a global allowlist".into(),
-        Some(Drop::RuleAllowlist) => "dropped by the rule's allowlist".into(),
     }
 }

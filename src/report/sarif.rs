@@ -87,9 +87,7 @@ fn descriptor(id: &str, rules: &RuleSet) -> Value {
     };
     let description = truncate(&rule.description, 1024);
     let (text, markdown) = help(&description, rule);
-    let mut tags = vec!["security".to_string(), "secret".to_string()];
-    tags.extend(rule.tags.iter().cloned());
-    tags.truncate(20);
+    let tags = unique_tags(&rule.tags);
     json!({
         "id": id,
         "name": pascal_case(id),
@@ -223,6 +221,7 @@ fn precision(c: Confidence) -> &'static str {
         Confidence::High => "very-high",
         Confidence::Medium => "high",
         Confidence::Low => "medium",
+        Confidence::VeryLow => "low",
     }
 }
 
@@ -232,6 +231,7 @@ fn rank(c: Confidence) -> f64 {
         Confidence::High => 90.0,
         Confidence::Medium => 60.0,
         Confidence::Low => 30.0,
+        Confidence::VeryLow => 10.0,
     }
 }
 
@@ -243,6 +243,22 @@ fn security_severity(s: Severity) -> &'static str {
         Severity::Low => "3.0",
         Severity::Info => "1.0",
     }
+}
+
+/// `security`, `secret`, then the rule's tags, each once (the schema wants
+/// unique items) and at most 20.
+fn unique_tags(rule_tags: &[String]) -> Vec<&str> {
+    let mut tags: Vec<&str> = Vec::new();
+    for t in ["security", "secret"]
+        .into_iter()
+        .chain(rule_tags.iter().map(String::as_str))
+    {
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    tags.truncate(20);
+    tags
 }
 
 fn pascal_case(id: &str) -> String {
@@ -282,6 +298,16 @@ mod tests {
     fn uris_are_percent_encoded() {
         assert_eq!(uri("a b/c#d.txt"), "a%20b/c%23d.txt");
         assert_eq!(uri("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn tags_are_unique() {
+        let rule = [
+            "google".to_string(),
+            "secret".to_string(),
+            "google".to_string(),
+        ];
+        assert_eq!(unique_tags(&rule), ["security", "secret", "google"]);
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub struct Candidate<'a> {
 /// One compiled allowlist.
 #[derive(Debug)]
 pub struct Allowlist {
+    /// What it allows, as written (`description`).
+    pub description: Option<String>,
     and: bool,
     commits: Vec<String>,
     paths: Vec<LazyPattern>,
@@ -85,6 +87,7 @@ impl Allowlist {
                 .collect()
         };
         Ok(Allowlist {
+            description: syntax.description.clone(),
             and,
             commits: syntax
                 .commits
@@ -124,6 +127,12 @@ impl Allowlist {
         }
     }
 
+    /// Whether this (global) allowlist applies to `rule`: it has no
+    /// `targetRules`, or names it.
+    pub fn applies_to(&self, rule: &str) -> bool {
+        self.target_rules.is_empty() || self.target_rules.iter().any(|t| t == rule)
+    }
+
     /// Whether this allowlist allows a candidate finding.
     pub fn allows(&self, c: &Candidate<'_>) -> bool {
         let checks = [
@@ -138,6 +147,34 @@ impl Allowlist {
         } else {
             present.any(|&hit| hit)
         }
+    }
+
+    /// Which of its criteria allow `c` (for `explain`): e.g. "the secret
+    /// matches '^\$\{'" or "stopword 'dummy'"; `None` if it does not allow it.
+    pub fn reason(&self, c: &Candidate<'_>) -> Option<String> {
+        if !self.allows(c) {
+            return None;
+        }
+        let mut why = Vec::new();
+        if self.commit_matches(c.commit) {
+            why.push("the commit is listed".to_string());
+        }
+        if let Some(p) = self.paths.iter().find(|p| p.is_match(c.path.as_bytes())) {
+            why.push(format!("the path matches '{}'", p.source()));
+        }
+        let (what, hay) = match self.target {
+            RegexTarget::Secret => ("the secret", c.secret),
+            RegexTarget::Match => ("the match", c.matched),
+            RegexTarget::Line => ("the line", c.line),
+        };
+        if let Some(r) = self.regexes.iter().find(|r| r.is_match(hay)) {
+            why.push(format!("{what} matches '{}'", r.source()));
+        }
+        let lower = String::from_utf8_lossy(c.secret).to_lowercase();
+        if let Some(w) = self.stopwords.iter().find(|w| lower.contains(w.as_str())) {
+            why.push(format!("stopword '{w}' in the secret"));
+        }
+        Some(why.join(if self.and { " and " } else { "; " }))
     }
 
     fn commit_matches(&self, commit: Option<&str>) -> bool {
@@ -189,6 +226,11 @@ mod tests {
         assert!(a.allows(&cand("real", "", "docs/x")));
         assert!(!a.allows(&cand("real", "", "src/a")));
         assert!(a.allows_blob("docs/x", None));
+        assert_eq!(
+            a.reason(&cand("abcEXAMPLEdef", "", "src/a")).as_deref(),
+            Some("stopword 'example' in the secret")
+        );
+        assert_eq!(a.reason(&cand("real", "", "src/a")), None);
     }
 
     #[test]

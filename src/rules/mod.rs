@@ -5,11 +5,12 @@
 
 mod allowlist;
 mod checksum;
+pub mod context;
 mod pattern;
 mod prefilter;
 mod re2;
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use serde::Serialize;
 
@@ -18,7 +19,9 @@ use crate::config::{Config, ConfigError, Remediation, RuleEntry, SourceLine};
 use crate::verify::Verifier;
 
 pub use allowlist::{Allowlist, Candidate, RegexTarget};
-pub use checksum::Checksum;
+pub use checksum::{basic_auth_user, Checksum};
+
+pub use context::ContextSyntax;
 pub use pattern::{LazyPattern, Pattern};
 pub use prefilter::{Hit, Prefilter};
 
@@ -133,9 +136,18 @@ impl Rule {
             rule: id.clone(),
             message,
         };
-        if s.regex.is_none() && s.path.is_none() {
-            return Err(fail("needs a regex or a path".into()));
+        if s.regex.is_none() && s.path.is_none() && s.context.is_none() {
+            return Err(fail("needs a regex, a context or a path".into()));
         }
+        if s.regex.is_some() && s.context.is_some() {
+            return Err(fail("has both a regex and a context; use one".into()));
+        }
+        let context_regex = s
+            .context
+            .as_ref()
+            .map(context::expand)
+            .transpose()
+            .map_err(&fail)?;
         let severity = match &s.severity {
             None => Severity::Medium,
             Some(v) => Severity::parse(v).ok_or_else(|| {
@@ -167,6 +179,7 @@ impl Rule {
         let regex = s
             .regex
             .as_deref()
+            .or(context_regex.as_deref())
             .map(|p| LazyPattern::new(p, false))
             .transpose()
             .map_err(&fail)?;
@@ -190,7 +203,16 @@ impl Rule {
             confidence: s.confidence.unwrap_or_else(|| Confidence::default_for(&id)),
             tags: s.tags.clone().into(),
             references: s.references.clone(),
-            keywords: s.keywords.iter().map(|k| k.to_ascii_lowercase()).collect(),
+            keywords: {
+                let mut k: Vec<String> =
+                    s.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
+                for c in s.context.iter().flat_map(context::keywords) {
+                    if !k.contains(&c) {
+                        k.push(c);
+                    }
+                }
+                k
+            },
             examples: s.examples.clone(),
             negative_examples: s.negative_examples.clone(),
             at: entry.at.clone(),
@@ -262,6 +284,7 @@ impl Rule {
 #[derive(Debug)]
 pub struct RuleSet {
     rules: Vec<Rule>,
+    by_id: HashMap<Arc<str>, usize>,
     prefilter: Prefilter,
     global: Vec<Allowlist>,
     composite: bool,
@@ -333,8 +356,14 @@ impl RuleSet {
             .iter()
             .any(|r| r.skip_report || !r.required.is_empty());
         let prefilter = Prefilter::new(rules.iter().map(|r| r.keywords.as_slice()), bulk);
+        let by_id = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
         Ok(RuleSet {
             rules,
+            by_id,
             prefilter,
             global,
             composite,
@@ -348,7 +377,7 @@ impl RuleSet {
 
     /// The rule with this id.
     pub fn get(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| &*r.id == id)
+        self.by_id.get(id).map(|&i| &self.rules[i])
     }
 
     /// Whether any rule is composite (`required`) or `skipReport`.
@@ -367,9 +396,12 @@ impl RuleSet {
         &'s self,
         rule: &'s str,
     ) -> impl Iterator<Item = &'s Allowlist> {
-        self.global
-            .iter()
-            .filter(move |a| a.target_rules.is_empty() || a.target_rules.iter().any(|t| t == rule))
+        self.global.iter().filter(move |a| a.applies_to(rule))
+    }
+
+    /// Every global allowlist, in configuration order.
+    pub fn global_allowlists(&self) -> &[Allowlist] {
+        &self.global
     }
 
     /// Compiles every global allowlist regex now, naming the first that fails.

@@ -31,15 +31,21 @@ impl Prefilter {
         let mut words: Vec<String> = Vec::new();
         let mut rules_of_keyword: Vec<Vec<usize>> = Vec::new();
         let mut keywordless = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = Default::default();
         for (rule, kws) in keywords.into_iter().enumerate() {
             if kws.iter().all(|k| k.is_empty()) {
                 keywordless.push(rule);
             }
             for kw in kws.iter().filter(|k| !k.is_empty()) {
                 let kw = kw.to_ascii_lowercase();
-                match words.iter().position(|w| *w == kw) {
-                    Some(i) => rules_of_keyword[i].push(rule),
+                match index.get(&kw) {
+                    Some(&i) => {
+                        if rules_of_keyword[i].last() != Some(&rule) {
+                            rules_of_keyword[i].push(rule);
+                        }
+                    }
                     None => {
+                        index.insert(kw.clone(), words.len());
                         words.push(kw);
                         rules_of_keyword.push(vec![rule]);
                     }

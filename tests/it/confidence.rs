@@ -70,7 +70,8 @@ fn min_confidence_leaves_out_lower_levels() {
     let bad = t.run(&["dir", ".", "--min-confidence", "certain"]);
     bad.expect_code(2);
     assert!(
-        bad.stderr.contains("not one of low, medium, high"),
+        bad.stderr
+            .contains("is not one of very-low, low, medium, high"),
         "{bad:#?}"
     );
 }

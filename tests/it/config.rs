@@ -510,3 +510,90 @@ fn a_rule_specific_allow_is_not_undone_by_the_generic_rule() {
     run.expect_code(0);
     assert_eq!(run.findings(), vec![]);
 }
+
+/// Issue 12: the AWS rule's terminator ate the newline, so an allow comment
+/// on the NEXT line silenced the secret above it and the match showed the
+/// next line. Each syntax, marker below the secret: still a finding, whose
+/// match and line are its own line.
+#[test]
+fn an_allow_comment_on_the_next_line_does_not_allow_the_secret_above() {
+    let t = TestDir::new();
+    let key = "aGyBURhzZEfhU3n7OzTG18FX76FAKEGaB/d94z8C";
+    let markers = [
+        ("a.sh", "# gitleaks:allow"),
+        ("b.js", "// leakhound:allow"),
+        ("c.html", "<!-- leakhound:allow -->"),
+        ("d.py", "# pragma: allowlist secret"),
+    ];
+    for (file, marker) in markers {
+        t.write(file, format!("AWS_SECRET_ACCESS_KEY={key}\n{marker}\n"));
+    }
+    let run = json(&t, &["dir", "."]);
+    run.expect_code(1);
+    let found = run.findings();
+    assert_eq!(
+        locations(&found),
+        markers
+            .iter()
+            .map(|(f, _)| loc(f, 1, "aws-secret-access-key"))
+            .collect::<Vec<_>>()
+    );
+    for f in &found {
+        assert!(!f.matched.contains('\n'), "{f:?}");
+        assert_eq!(f.end_line, 1, "{f:?}");
+    }
+    let text = t.run(&["dir", "."]);
+    assert!(!text.stdout.contains("allow"), "{text:#?}");
+}
+
+/// The bound is the engine's, not the rules': a user rule whose terminator
+/// (`\s`) eats the newline is cut at its own line too.
+#[test]
+fn a_user_rule_ending_in_whitespace_stays_on_its_line() {
+    let t = TestDir::new();
+    t.write(
+        "lh.toml",
+        "[extend]\nuseDefault = false\n[[rules]]\nid = \"zz-token\"\nregex = '''zz_token=([a-z0-9]{24})\\s'''\nkeywords = [\"zz_token\"]\n",
+    );
+    t.write(
+        "a.env",
+        "zz_token=k3j4h5g6f7d8s9a0q1w2e3r4\n# gitleaks:allow\n",
+    );
+    let run = json(&t, &["dir", ".", "-c", "lh.toml"]);
+    run.expect_code(1);
+    let found = run.findings();
+    assert_eq!(locations(&found), vec![loc("a.env", 1, "zz-token")]);
+    assert_eq!(found[0].matched, "zz_token=k3j4…(24)", "{found:?}");
+}
+
+/// Issue 12: `leakhound:allow stripe-secrt-key` (a typo) or gitleaks'
+/// `generic-api-key` allowed everything, silently. An id no rule has allows
+/// nothing and is named in a warning with the file and line; a free-text
+/// reason still allows everything.
+#[test]
+fn an_unknown_rule_id_after_leakhound_allow_allows_nothing_and_warns() {
+    let t = TestDir::new();
+    t.write(
+        "a.env",
+        format!(
+            "A={} # leakhound:allow github-patt\nB={} # leakhound:allow generic-api-key\nC={} # leakhound:allow because it is revoked\n",
+            github_pat(600),
+            github_pat(601),
+            github_pat(602)
+        ),
+    );
+    let run = json(&t, &["dir", "."]);
+    run.expect_code(1);
+    assert_eq!(
+        locations(&run.findings()),
+        vec![loc("a.env", 1, "github-pat"), loc("a.env", 2, "github-pat")]
+    );
+    for (line, id) in [(1, "github-patt"), (2, "generic-api-key")] {
+        assert!(
+            run.stderr.contains(&format!(
+                "warning: a.env:{line}: `leakhound:allow {id}`: no rule '{id}'"
+            )),
+            "{run:#?}"
+        );
+    }
+}

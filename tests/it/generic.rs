@@ -1,6 +1,7 @@
-//! The generic rules' filters on real files: test code and fixtures are
-//! skipped by the generic rules only, and values that are not secrets
-//! (references, identifiers, phrases, anti-forgery tokens) are dropped.
+//! The generic rules' filters on real files: generic findings in test code
+//! and fixtures are reported at very-low confidence, and values that are not
+//! secrets (references, identifiers, phrases, anti-forgery tokens) are
+//! dropped everywhere.
 
 use crate::support::{github_pat, loc, locations, TestDir};
 
@@ -8,34 +9,73 @@ use crate::support::{github_pat, loc, locations, TestDir};
 const PASSWORD_LINE: &str = "DB_PASSWORD=Tr0ub4dor-7406BcG1\n";
 
 #[test]
-fn generic_rules_skip_test_code_but_provider_rules_do_not() {
+fn generic_findings_in_test_code_are_reported_at_very_low_confidence() {
     let t = TestDir::new();
     let token = github_pat(77);
-    for path in [
-        "config/app.env",
+    let tests = [
         "test/fixtures/app.env",
         "spec/support/app.env",
         "src/testdata/app.env",
         "pkg/store/store_test.go",
         "web/src/api.spec.ts",
         "tests/test_settings.py",
-    ] {
-        t.write(path, format!("{PASSWORD_LINE}GITHUB_TOKEN={token}\n"));
+        "examples/compose/app.env",
+    ];
+    for path in tests.iter().chain(&["config/app.env"]) {
+        t.write(
+            path,
+            format!("{PASSWORD_LINE}GITHUB_TOKEN={token}\npassword: changeme\n"),
+        );
     }
     let run = t.run(&["dir", ".", "--format", "json"]);
     run.expect_code(1);
+    let findings = run.findings();
+    let mut found: Vec<(String, usize, String, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f.path.clone(),
+                f.line,
+                f.rule_id.clone(),
+                f.confidence.clone(),
+            )
+        })
+        .collect();
+    found.sort();
+    let mut expected = vec![
+        (
+            "config/app.env".into(),
+            1,
+            "generic-password".into(),
+            "low".into(),
+        ),
+        (
+            "config/app.env".into(),
+            2,
+            "github-pat".into(),
+            "high".into(),
+        ),
+    ];
+    for path in tests {
+        expected.push((path.into(), 1, "generic-password".into(), "very-low".into()));
+        // Provider rules keep their confidence in test code.
+        expected.push((path.into(), 2, "github-pat".into(), "high".into()));
+    }
+    expected.sort();
+    assert_eq!(
+        found, expected,
+        "placeholders stay dropped everywhere: {run:#?}"
+    );
+
+    // --min-confidence low leaves out the generic findings in test code.
+    let run = t.run(&["dir", ".", "--format", "json", "--min-confidence", "low"]);
     let mut found = locations(&run.findings());
     found.sort();
     let mut expected = vec![
         loc("config/app.env", 1, "generic-password"),
         loc("config/app.env", 2, "github-pat"),
-        loc("pkg/store/store_test.go", 2, "github-pat"),
-        loc("spec/support/app.env", 2, "github-pat"),
-        loc("src/testdata/app.env", 2, "github-pat"),
-        loc("test/fixtures/app.env", 2, "github-pat"),
-        loc("tests/test_settings.py", 2, "github-pat"),
-        loc("web/src/api.spec.ts", 2, "github-pat"),
     ];
+    expected.extend(tests.iter().map(|p| loc(p, 2, "github-pat")));
     expected.sort();
     assert_eq!(found, expected, "{run:#?}");
 }

@@ -15,7 +15,7 @@ mod cli;
 mod confidence;
 // configuration: --config, discovery, [extend], allowlists, inline allow comments
 mod config;
-// generic rules: test paths skipped, values that are not secrets dropped
+// generic rules: test paths at very-low confidence, values that are not secrets dropped
 mod generic;
 // `leakhound dir`: trees, ignore files, .git, binary/size/unreadable skips, symlinks, odd names
 mod dir;
@@ -51,3 +51,5 @@ mod staged;
 mod stdin;
 // --verify against a loopback fake provider; remediation in every format
 mod verify;
+// `leakhound explain FILE[:LINE]`: which rule matched, which stage dropped it
+mod explain;

@@ -302,3 +302,35 @@ fn the_schema_check_rejects_broken_logs() {
 fn region_mut(log: &mut Value) -> &mut Value {
     &mut log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
 }
+
+/// Issue 12: one rule's metadata (a tag repeating `secret`) made the whole
+/// log fail the schema. A tree holding every built-in rule's examples must
+/// give a valid log in which every rule with examples has fired.
+#[test]
+fn every_builtin_rule_firing_gives_a_valid_log() {
+    let rules = leakhound::RuleSet::new(&leakhound::Config::builtin().unwrap()).unwrap();
+    let t = TestDir::new();
+    let mut expected = BTreeSet::new();
+    for rule in rules.rules().iter().filter(|r| !r.skip_report) {
+        for (i, example) in rule.examples.iter().enumerate() {
+            t.write(format!("{}/{i}.txt", rule.id), format!("{example}\n"));
+        }
+        if !rule.examples.is_empty() && rule.path.is_none() {
+            expected.insert(rule.id.to_string());
+        }
+    }
+    let run = t.run(&["dir", ".", "--format", "sarif"]);
+    run.expect_code(1);
+    let log = run.sarif();
+    let fired: BTreeSet<String> = results(&log)
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap().to_string())
+        .collect();
+    let missing: Vec<_> = expected.difference(&fired).collect();
+    assert!(missing.is_empty(), "rules that did not fire: {missing:?}");
+    for d in descriptors(&log) {
+        let tags = d["properties"]["tags"].as_array().unwrap();
+        let unique: BTreeSet<_> = tags.iter().map(|t| t.as_str().unwrap()).collect();
+        assert_eq!(unique.len(), tags.len(), "{d}");
+    }
+}

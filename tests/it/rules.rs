@@ -59,6 +59,7 @@ const RULE_KEYS: &[&str] = &[
     "confidence",
     "remediation",
     "verify",
+    "context",
 ];
 
 const FILE_KEYS: &[&str] = &[
@@ -139,7 +140,14 @@ fn lint(files: &[(&str, &str)]) -> Vec<String> {
             if let Some(other) = seen.insert(id.clone(), file.clone()) {
                 bad(format!("the id is also used in {other}"));
             }
-            if rule.keywords.is_empty() || rule.keywords.iter().any(|k| k.trim().is_empty()) {
+            let context_keywords = rule
+                .context
+                .as_ref()
+                .map(leakhound::rules::context::keywords)
+                .unwrap_or_default();
+            if (rule.keywords.is_empty() && context_keywords.is_empty())
+                || rule.keywords.iter().any(|k| k.trim().is_empty())
+            {
                 bad("needs at least one non-empty keyword".into());
             }
             if rule.examples.len() < 2 {
@@ -204,8 +212,17 @@ fn lint(files: &[(&str, &str)]) -> Vec<String> {
                     bad(format!("unknown checksum '{sum}'"));
                 }
             }
-            match rule.regex.as_deref().map(Pattern::new) {
-                None => bad("needs a regex".into()),
+            let regex = match (&rule.regex, &rule.context) {
+                (Some(_), Some(_)) => {
+                    bad("has both a regex and a context".into());
+                    None
+                }
+                (Some(r), None) => Some(Ok(r.clone())),
+                (None, Some(c)) => Some(leakhound::rules::context::expand(c)),
+                (None, None) => None,
+            };
+            match regex.map(|r| r.and_then(|r| Pattern::new(&r))) {
+                None => bad("needs a regex or a context".into()),
                 Some(Err(e)) => bad(e),
                 Some(Ok(p)) => {
                     let groups = p.group_count() - 1;
@@ -453,5 +470,34 @@ fn rules_check_runs_the_examples_of_a_user_config() {
             .iter()
             .any(|l| l.contains("example 1") && l.contains("keyword")),
         "{fails:?}"
+    );
+}
+
+/// Issue 12: a regex ending in a terminator class that can consume `\n`
+/// (`(?:[^A-Za-z0-9/+=]|$)`) glued the next line onto the match, and an
+/// allow comment there silenced the finding. No built-in regex may match
+/// past the end of one of its examples when another line follows.
+#[test]
+fn no_builtin_regex_reaches_into_the_next_line() {
+    let rules = builtin_rules();
+    let mut problems = Vec::new();
+    for rule in rules.rules() {
+        let Some(pattern) = rule.regex() else {
+            continue;
+        };
+        for example in &rule.examples {
+            let text = format!("{example}\nnext = 1 # gitleaks:allow\n");
+            for m in pattern.regex().find_iter(text.as_bytes()) {
+                if m.end() > example.len() {
+                    problems.push(format!("{}: {:?}", rule.id, &text[m.range()]));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} match(es) reach into the next line (end the regex with `(?:[^\\n...]|(?m:$))`):\n{}",
+        problems.len(),
+        problems.join("\n")
     );
 }

@@ -299,6 +299,21 @@ impl TestRepo {
         clone
     }
 
+    /// A clone of `branch` of this repository over `file://`, as a runner's
+    /// checkout: the whole history, or the last `depth` commits of `branch`
+    /// only (`--depth N`, which is also `--single-branch`).
+    #[track_caller]
+    pub fn clone_branch(&self, branch: &str, depth: Option<u32>) -> TestRepo {
+        let url = format!("file://{}", self.root.display());
+        let depth = depth.map(|d| d.to_string());
+        let mut args = vec!["clone", "-q", "--branch", branch];
+        if let Some(d) = &depth {
+            args.extend(["--depth", d]);
+        }
+        args.push(&url);
+        self.clone_with(&args)
+    }
+
     /// A bare clone of this repository (`git clone --bare`).
     #[track_caller]
     pub fn bare_clone(&self) -> TestRepo {

@@ -1,0 +1,485 @@
+//! Context rules: a rule that names its provider (`names`, optional `hosts`)
+//! and the secret's shape (`secret`, a regex fragment), from which the
+//! engine builds one regex covering every way people write a credential
+//! next to a name: assignments in code (`=`, `:=`, `.=`, `::=`, `=>`, `:`,
+//! `,` in calls), `.env`, YAML (block scalars too), JSON, TOML, INI,
+//! properties, XML elements and attributes, HCL, CLI flags, HTTP headers,
+//! URL query strings and user info, SDK constructors and config sections.
+//!
+//! ```toml
+//! [rules.context]
+//! names = ["pandadoc"]           # provider names, as part of a key or variable
+//! secret = '''[a-f0-9]{40}'''    # the secret's shape: bounded, no capture groups
+//! hosts = ["api.pandadoc.com"]   # optional: for URL and header forms
+//! keys = ["key", "token"]        # optional: words a key must also hold
+//! ```
+//!
+//! In a name, `-`, `_` and a space match any one separator or none
+//! (`open-weather` matches `OPEN_WEATHER`, `openweather`, `open.weather`).
+//! Names and keys match in any case; the secret as written. Every part is
+//! bounded and none reads past the end of the secret's line, except where the
+//! syntax itself spans lines (a YAML block scalar, an XML element, a section
+//! header above its key).
+
+use serde::Deserialize;
+
+/// `[rules.context]` as written.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContextSyntax {
+    /// Provider names (and env/SDK/config names) that mark the context.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// The secret's shape: a regex fragment without capture groups.
+    pub secret: String,
+    /// API hosts, for URLs (`?key=`, `user:secret@host`) and header lines.
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Words a key or variable must also hold (`key`, `token`); any when empty.
+    #[serde(default)]
+    pub keys: Vec<String>,
+}
+
+/// Identifier characters inside a key path: `a.b-c_d`, `ENV["X"]`, `[:a][:b]`, `$x`, `\"x\"`.
+const ID: &str = r#"[\w.\-\[\]:'"$\\]"#;
+/// After the secret: a delimiter, or the end of the line (never the next line).
+const END: &str = r#"(?:[ \t"'`;,)\]}<>&|\\#]|\r|(?m:$))"#;
+/// Key words of a key under a provider's section header, when `keys` is empty.
+const SECTION_KEYS: &[&str] = &[
+    "key",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "auth",
+    "credential",
+    "sid",
+];
+
+/// The regex of a context rule, or why it cannot be built.
+pub fn expand(ctx: &ContextSyntax) -> Result<String, String> {
+    if ctx.names.is_empty() && ctx.hosts.is_empty() {
+        return Err("context: needs at least one name or host".into());
+    }
+    if let Some(bad) = ctx
+        .names
+        .iter()
+        .chain(&ctx.hosts)
+        .chain(&ctx.keys)
+        .find(|n| n.trim().len() < 2)
+    {
+        return Err(format!("context: name, host or key '{bad}' is too short"));
+    }
+    check_secret(&ctx.secret)?;
+    let s = format!("({})", ctx.secret);
+    let mut alts: Vec<String> = Vec::new();
+    if !ctx.names.is_empty() {
+        let name = format!(
+            "(?i:{})",
+            ctx.names
+                .iter()
+                .map(|n| name_pattern(n))
+                .collect::<Vec<_>>()
+                .join("|")
+        );
+        // The key: the name inside an identifier or key path, optionally
+        // with one of `keys` after it, then up to 3 words ("pandadoc api key = ").
+        let key = match ctx.keys.is_empty() {
+            true => format!("{name}{ID}{{0,40}}?"),
+            false => format!("{name}{ID}{{0,30}}?(?i:{}){ID}{{0,20}}?", words(&ctx.keys)),
+        };
+        let key_words = format!("{key}(?:[ \\t]{{1,3}}[\\w.\\-]{{1,20}}){{0,3}}?");
+        alts.push(assignment(&key_words, &s));
+        alts.push(flag(&key, &s));
+        alts.push(call(&name, &s));
+        alts.push(xml_element(&key, &s));
+        alts.push(xml_key_value(&key, &s));
+        alts.push(section(&name, &ctx.keys, &s));
+        alts.push(header(&name, &s));
+        alts.push(url_query(&name, &s));
+    }
+    if !ctx.hosts.is_empty() {
+        let host = format!(
+            "(?i:{})",
+            ctx.hosts
+                .iter()
+                .map(|h| regex_syntax::escape(h))
+                .collect::<Vec<_>>()
+                .join("|")
+        );
+        alts.push(header(&host, &s));
+        alts.push(url_query(&host, &s));
+        alts.push(url_userinfo(&host, &s));
+    }
+    Ok(alts.join("|"))
+}
+
+/// The prefilter keywords of a context rule: each name's longest part, each host.
+pub fn keywords(ctx: &ContextSyntax) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in &ctx.names {
+        let part = n
+            .split(['-', '_', ' '])
+            .max_by_key(|p| p.len())
+            .unwrap_or(n)
+            .to_ascii_lowercase();
+        if !out.contains(&part) {
+            out.push(part);
+        }
+    }
+    for h in &ctx.hosts {
+        let h = h.to_ascii_lowercase();
+        if !out.contains(&h) {
+            out.push(h);
+        }
+    }
+    out
+}
+
+fn check_secret(secret: &str) -> Result<(), String> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(secret)
+        .map_err(|e| format!("context: secret: {}", one_line(&e.to_string())))?;
+    if hir.properties().explicit_captures_len() > 0 {
+        return Err("context: secret must not have capture groups; use (?:...)".into());
+    }
+    if hir.properties().maximum_len().is_none() {
+        return Err("context: secret must be bounded (write {m,n}, not + or *)".into());
+    }
+    if hir.properties().minimum_len().unwrap_or(0) < 8 {
+        return Err("context: secret must be at least 8 characters long".into());
+    }
+    Ok(())
+}
+
+fn one_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A name with flexible separators: `open-weather` → `open[_.\- ]?weather`.
+fn name_pattern(name: &str) -> String {
+    name.split(['-', '_', ' '])
+        .filter(|p| !p.is_empty())
+        .map(regex_syntax::escape)
+        .collect::<Vec<_>>()
+        .join(r"[_.\- ]?")
+}
+
+fn words(list: &[String]) -> String {
+    list.iter()
+        .map(|w| name_pattern(w))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// `key = value` in code and config: `=`, `:=`, `::=`, `.=`, `+=`, `?=`,
+/// `??=`, `||=`, `=>`, `:` (YAML, JSON, headers), `,` (`define('K', 'v')`,
+/// `setenv("K", "v")`), `<-` (R); a type annotation (`key: String = `);
+/// the value bare, quoted (`r"…"`, `@"…"`, `\"…\"`) or a YAML block scalar.
+fn assignment(key: &str, s: &str) -> String {
+    format!(
+        "{key}[ \\t]{{0,8}}(?::[ \\t]{{0,4}}&?[\\w<>\\[\\]?.']{{1,30}}[ \\t]{{0,4}})?\
+         (?:=|:=|::=|\\.=|\\+=|\\?=|\\?\\?=|\\|\\|=|=>|:|,|<-)[ \\t]{{0,8}}\
+         (?:[rRbBuUf@$]?\\\\?[\"'`]|[|>][-+]?[ \\t]*\\r?\\n[ \\t]{{1,20}})?{s}{END}"
+    )
+}
+
+/// CLI flags: `--pandadoc-token VALUE`, `--pandadoc-token=VALUE`; and
+/// `ENV KEY VALUE` (Dockerfile), `set -gx KEY VALUE` (fish), `setx KEY VALUE`.
+fn flag(key: &str, s: &str) -> String {
+    format!("(?:--?|\\b(?:ENV|setx|set -gx|set -x)[ \\t]+){key}(?:[ \\t]{{1,4}}|=)[\"']?{s}{END}")
+}
+
+/// SDK constructors and calls: `Pandadoc("v")`, `pandadoc.Client(api_key="v")`, `new PandaDocClient({ apiKey: 'v' })`.
+fn call(name: &str, s: &str) -> String {
+    format!(
+        "{name}[\\w.:]{{0,30}}\\([ \\t]{{0,4}}\\{{?[ \\t]{{0,4}}(?:[\\w\"']{{1,30}}[ \\t]{{0,3}}[:=][ \\t]{{0,3}})?[\"']{s}[\"']"
+    )
+}
+
+/// `<pandadocKey>v</pandadocKey>`, the value on its own line or not.
+fn xml_element(key: &str, s: &str) -> String {
+    format!(
+        "<[\\w:.\\-]{{0,40}}?{key}(?:[ \\t][^>\\n]{{0,120}})?>[ \\t]{{0,20}}(?:\\r?\\n[ \\t]{{0,40}})?{s}[ \\t]*(?:<|\\r|(?m:$))"
+    )
+}
+
+/// `<add key="PandadocKey" value="v"/>`, `<entry key="pandadoc.key">v</entry>`,
+/// `<string name="pandadoc_key">v</string>`, `<env name="K" value="v"/>`.
+fn xml_key_value(key: &str, s: &str) -> String {
+    format!(
+        "<[\\w:.\\-]{{1,30}}[ \\t][^>\\n]{{0,80}}?(?i:key|name|id)=[\"'][\\w.\\-:]{{0,40}}?{key}[\"']\
+         (?:[ \\t]{{1,4}}(?i:value)=[\"']{s}[\"']|[^>\\n]{{0,80}}?>[ \\t]{{0,20}}{s}[ \\t]*(?:<|\\r|(?m:$)))"
+    )
+}
+
+/// A section named for the provider, and a secret-like key under it within
+/// 8 lines: `[pandadoc]` (INI/TOML), `pandadoc:` (YAML), `"pandadoc": {`
+/// (JSON), `provider "pandadoc" {` (HCL).
+fn section(name: &str, keys: &[String], s: &str) -> String {
+    let keys = match keys.is_empty() {
+        true => SECTION_KEYS.join("|"),
+        false => words(keys),
+    };
+    format!(
+        "(?m:^[ \\t]{{0,20}}(?:\\[[ \\t]{{0,4}}[\\w.\\-\" ]{{0,40}}?{name}[^\\]\\n]{{0,40}}\\]\
+         |[\"']?[\\w.\\-]{{0,40}}?{name}[\\w.\\-]{{0,40}}[\"']?[ \\t]{{0,4}}[:=][ \\t]{{0,4}}\\{{?\
+         |[\\w]{{1,20}}[ \\t]{{1,4}}\"[\\w.\\-]{{0,40}}?{name}[\\w.\\-]{{0,40}}\"[ \\t]{{0,4}}\\{{)[ \\t]*\\r?\\n\
+         (?:[^\\n]{{0,200}}\\n){{0,8}}?[ \\t]{{0,40}}[\"']?[\\w.\\-]{{0,30}}?(?i:{keys})[\\w.\\-]{{0,20}}[\"']?[ \\t]{{0,4}}[:=][ \\t]{{0,4}}[\"']?{s}{END})"
+    )
+}
+
+/// An auth header on the same line as the name or host, either order:
+/// `curl -H "Authorization: Bearer v" https://api.pandadoc.com/...`.
+fn header(at: &str, s: &str) -> String {
+    let scheme = "(?i:bearer|token|api-?key|basic|key)[ \\t]{1,4}";
+    format!("{at}[^\\n]{{0,200}}?{scheme}[\"']?{s}{END}|{scheme}{s}{END}[^\\n]{{0,200}}?{at}")
+}
+
+/// A URL query parameter: `https://api.pandadoc.com/v1?api_key=v`.
+fn url_query(at: &str, s: &str) -> String {
+    format!("{at}(?:[\\w.\\-]{{0,40}}[\"']?[ \\t]{{0,8}}[:=][ \\t]{{0,8}}[\"']?)?[^\\s\"'<>]{{0,200}}?[?&;][\\w.\\-\\[\\]]{{1,40}}={s}(?:[&#\"'<> \\t\\r]|(?m:$))")
+}
+
+/// User info in a URL: `https://user:v@api.host`, `https://v@api.host`.
+fn url_userinfo(host: &str, s: &str) -> String {
+    format!("\\w{{2,10}}://(?:[^\\s:@/\"']{{0,60}}:)?{s}@(?:[\\w\\-]{{1,60}}\\.){{0,4}}?{host}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Pattern;
+
+    fn rule() -> ContextSyntax {
+        ContextSyntax {
+            names: vec!["pandadoc".into(), "panda-doc".into()],
+            secret: "[a-f0-9]{40}".into(),
+            hosts: vec!["api.pandadoc.com".into()],
+            keys: vec![],
+        }
+    }
+
+    const V: &str = "3f5e8a1c9b7d2e4f6a8c0b1d3e5f7a9c2b4d6e8f";
+
+    /// The secret found in `text`, and the whole match.
+    fn find(ctx: &ContextSyntax, text: &str) -> Option<(String, String)> {
+        let p = Pattern::new(&expand(ctx).unwrap()).unwrap();
+        let input = regex_automata::Input::new(text.as_bytes());
+        let caps = p.regex().captures_iter(input).next()?;
+        let whole = caps.get_match()?.range();
+        let secret = (1..caps.group_len())
+            .find_map(|g| caps.get_group(g).filter(|m| !m.is_empty()))?
+            .range();
+        Some((text[secret].to_string(), text[whole].to_string()))
+    }
+
+    fn finds(text: &str) {
+        let ctx = rule();
+        match find(&ctx, text) {
+            Some((secret, whole)) => {
+                assert_eq!(secret, V, "in {text:?}");
+                // Never the next line's text after the secret.
+                let after = &whole[whole.find(V).unwrap() + V.len()..];
+                assert!(!after.contains('\n'), "{whole:?} spills past the line");
+            }
+            None => panic!("not found in {text:?}"),
+        }
+    }
+
+    fn misses(text: &str) {
+        assert_eq!(find(&rule(), text), None, "in {text:?}");
+    }
+
+    #[test]
+    fn python_js_ts_ruby_assignments() {
+        finds(&format!("PANDADOC_API_KEY = '{V}'"));
+        finds(&format!("const pandadocKey = \"{V}\";"));
+        finds(&format!("let pandaDocToken: string = '{V}'"));
+        finds(&format!("config[:pandadoc][:api_key] = '{V}'"));
+        finds(&format!("ENV[\"PANDADOC_KEY\"] ||= \"{V}\""));
+        finds(&format!("os.environ['PANDADOC_KEY'] = r'{V}'"));
+    }
+
+    #[test]
+    fn go_assignments() {
+        finds(&format!("pandadocKey := \"{V}\""));
+        finds(&format!("var PandadocKey string = `{V}`"));
+        finds(&format!("const PandadocToken = \"{V}\""));
+    }
+
+    #[test]
+    fn java_csharp_kotlin_swift_rust_assignments() {
+        finds(&format!(
+            "private static final String PANDADOC_KEY = \"{V}\";"
+        ));
+        finds(&format!("var pandadocKey = @\"{V}\";"));
+        finds(&format!("val pandadocApiKey: String = \"{V}\""));
+        finds(&format!("let pandadocKey: String = \"{V}\""));
+        finds(&format!("const PANDADOC_KEY: &str = \"{V}\";"));
+    }
+
+    #[test]
+    fn php_assignments() {
+        finds(&format!("$pandadoc_key .= '{V}';"));
+        finds(&format!("define('PANDADOC_API_KEY', '{V}');"));
+        finds(&format!("'pandadoc_key' => '{V}',"));
+    }
+
+    #[test]
+    fn other_operators() {
+        finds(&format!("pandadoc_key ::= {V}"));
+        finds(&format!("PANDADOC_KEY ?= {V}"));
+        finds(&format!("pandadoc_key <- \"{V}\""));
+    }
+
+    #[test]
+    fn shell_and_dotenv() {
+        finds(&format!("export PANDADOC_API_KEY={V}"));
+        finds(&format!("PANDADOC_API_KEY=\"{V}\"\nNEXT=1"));
+        finds(&format!("$env:PANDADOC_KEY = \"{V}\""));
+        finds(&format!("ENV PANDADOC_KEY {V}"));
+        finds(&format!("set -gx PANDADOC_KEY {V}"));
+    }
+
+    #[test]
+    fn yaml_plain_quoted_and_block_scalars() {
+        finds(&format!("pandadoc_api_key: {V}\nother: 1"));
+        finds(&format!("  pandadocToken: \"{V}\""));
+        finds(&format!("pandadoc_key: |\n  {V}\nnext: 2"));
+        finds(&format!("pandadoc_key: >-\n    {V}\n"));
+    }
+
+    #[test]
+    fn json() {
+        finds(&format!("{{\"pandadocApiKey\": \"{V}\", \"x\": 1}}"));
+        finds(&format!("{{\\\"pandadoc_key\\\":\\\"{V}\\\"}}"));
+    }
+
+    #[test]
+    fn toml_ini_properties_hcl() {
+        finds(&format!("pandadoc_key = \"{V}\""));
+        finds(&format!("pandadoc.api.key={V}"));
+        finds(&format!("pandadoc.api.key: {V}"));
+        finds(&format!("  pandadoc_token = \"{V}\"\n}}"));
+    }
+
+    #[test]
+    fn config_sections() {
+        finds(&format!("[pandadoc]\napi_key = {V}\n"));
+        finds(&format!(
+            "[services.pandadoc]\nname = \"docs\"\ntoken = \"{V}\""
+        ));
+        finds(&format!("pandadoc:\n  url: https://x\n  api_key: {V}\n"));
+        finds(&format!("\"pandadoc\": {{\n  \"apiKey\": \"{V}\"\n}}"));
+        finds(&format!("provider \"pandadoc\" {{\n  token = \"{V}\"\n}}"));
+    }
+
+    #[test]
+    fn xml_elements_and_attributes() {
+        finds(&format!("<pandadocKey>{V}</pandadocKey>"));
+        finds(&format!("<pandadoc-api-key>\n    {V}\n</pandadoc-api-key>"));
+        finds(&format!("<add key=\"PandadocKey\" value=\"{V}\" />"));
+        finds(&format!("<string name=\"pandadoc_token\">{V}</string>"));
+        finds(&format!("<service pandadocKey=\"{V}\"/>"));
+    }
+
+    #[test]
+    fn cli_flags() {
+        finds(&format!("tool --pandadoc-token {V} --verbose"));
+        finds(&format!("tool --pandadoc-key={V}"));
+    }
+
+    #[test]
+    fn http_headers() {
+        finds(&format!(
+            "curl -H \"X-Pandadoc-Key: {V}\" https://example.com"
+        ));
+        finds(&format!(
+            "curl -H \"Authorization: Bearer {V}\" https://api.pandadoc.com/public/v1"
+        ));
+        finds(&format!(
+            "curl https://api.pandadoc.com/public/v1 -H 'Authorization: API-Key {V}'"
+        ));
+        finds(&format!(
+            "pandadoc_headers = {{'Authorization': 'Bearer {V}'}}"
+        ));
+    }
+
+    #[test]
+    fn url_query_and_user_info() {
+        finds(&format!(
+            "GET https://api.pandadoc.com/v1/docs?limit=5&api_key={V} HTTP/1.1"
+        ));
+        finds(&format!("url = \"https://u:{V}@api.pandadoc.com/x\""));
+        finds(&format!("https://api.pandadoc.com/x?key={V}\nnext"));
+        finds(&format!("pandadoc_url = \"https://x.example/?token={V}\""));
+    }
+
+    #[test]
+    fn sdk_constructors() {
+        finds(&format!("client = pandadoc.Client(api_key=\"{V}\")"));
+        finds(&format!("new PandaDocClient({{ apiKey: '{V}' }})"));
+        finds(&format!("Pandadoc(\"{V}\")"));
+    }
+
+    #[test]
+    fn names_with_separators_and_prose() {
+        finds(&format!("PANDA_DOC_TOKEN={V}"));
+        finds(&format!("pandadoc token = '{V}'"));
+    }
+
+    #[test]
+    fn wrong_shape_other_names_and_references_miss() {
+        misses(&format!("OTHER_API_KEY={V}"));
+        misses(&format!("PANDADOC_API_KEY={}", &V[..32]));
+        misses(&format!("PANDADOC_API_KEY={V}ab"));
+        misses("PANDADOC_API_KEY=${PANDADOC_API_KEY}");
+        misses(&format!("pandadoc is documented\nkey = '{V}'"));
+    }
+
+    #[test]
+    fn keys_restrict_the_key() {
+        let mut ctx = rule();
+        ctx.keys = vec!["secret".into()];
+        assert!(find(&ctx, &format!("PANDADOC_SECRET={V}")).is_some());
+        assert!(find(&ctx, &format!("PANDADOC_ID={V}")).is_none());
+    }
+
+    #[test]
+    fn keywords_are_names_and_hosts() {
+        let mut ctx = rule();
+        ctx.names.push("open-weather_map".into());
+        assert_eq!(
+            keywords(&ctx),
+            ["pandadoc", "panda", "weather", "api.pandadoc.com"]
+        );
+    }
+
+    #[test]
+    fn bad_contexts_are_errors() {
+        let mut ctx = rule();
+        ctx.secret = "([a-f0-9]{40})".into();
+        assert!(expand(&ctx).unwrap_err().contains("capture groups"));
+        ctx.secret = "[a-f0-9]+".into();
+        assert!(expand(&ctx).unwrap_err().contains("bounded"));
+        ctx.secret = "[a-f0-9]{4}".into();
+        assert!(expand(&ctx).unwrap_err().contains("at least 8"));
+        ctx.secret = "[a-f0-9".into();
+        assert!(expand(&ctx).unwrap_err().starts_with("context: secret:"));
+        let none = ContextSyntax {
+            secret: "[a-f0-9]{40}".into(),
+            ..Default::default()
+        };
+        assert!(expand(&none).unwrap_err().contains("at least one name"));
+    }
+}
