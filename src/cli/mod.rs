@@ -458,6 +458,8 @@ fn list_rules(rules: &RuleSet, format: Format, out: &mut dyn Write) -> io::Resul
                         "tags": &*r.tags,
                         "keywords": r.keywords,
                         "references": r.references,
+                        "remediation": r.remediation.as_deref(),
+                        "verify_host": r.verifier.as_deref().map(verify::Verifier::host),
                     })
                 })
                 .collect();

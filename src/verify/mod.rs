@@ -253,6 +253,7 @@ fn failed(f: Failure) -> Verification {
     })
 }
 
+/// The AWS STS global endpoint.
 const STS_HOST: &str = "sts.amazonaws.com";
 const STS_BODY: &str = "Action=GetCallerIdentity&Version=2011-06-15";
 

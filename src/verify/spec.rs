@@ -115,6 +115,14 @@ pub struct Verifier {
 const PLACEHOLDERS: [&str; 2] = ["{secret}", "{pair}"];
 
 impl Verifier {
+    /// The one host its requests go to.
+    pub fn host(&self) -> &str {
+        match &self.check {
+            Check::Http(h) => &h.host,
+            Check::Code(Code::AwsSts) => super::STS_HOST,
+        }
+    }
+
     /// Checks `[rules.verify]`: an `https://` URL whose host holds no
     /// placeholder, statuses given, JSON pointers well formed.
     pub fn new(s: &VerifySyntax) -> Result<Verifier, String> {

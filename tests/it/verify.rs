@@ -591,5 +591,15 @@ fn at_least_25_providers_have_a_verifier() {
         .collect();
     providers.dedup();
     assert!(providers.len() >= 25, "{providers:?}");
-    let _ = Value::Null;
+
+    // `rules list` names the one host each rule's secrets may be sent to.
+    let run = TestDir::new().run(&["rules", "list", "--format", "json"]);
+    run.expect_code(0);
+    let listed: Vec<Value> = serde_json::from_str(&run.stdout).unwrap();
+    let host = |id: &str| listed.iter().find(|r| r["id"] == id).unwrap()["verify_host"].clone();
+    assert_eq!(host("github-pat"), "api.github.com");
+    assert_eq!(host("aws-secret-access-key"), "sts.amazonaws.com");
+    assert_eq!(host("generic-password"), Value::Null);
+    let remediation = &listed.iter().find(|r| r["id"] == "github-pat").unwrap()["remediation"];
+    assert_eq!(remediation["revoke"], "https://github.com/settings/tokens");
 }
