@@ -4,6 +4,8 @@
     findings.py count TOOL REPORT      print the number of findings (exit 2 if unreadable;
                                        "N(incomplete)" if the tool says it stopped early)
     findings.py table RESULTS          print the Markdown table of dir.sh / git.sh
+    findings.py scale RESULTS          print the Markdown table of scale.sh (ratios to the
+                                       fastest peer and to the floor)
 
 TOOL is leakhound, gitleaks, betterleaks or kingfisher. RESULTS has one line
 per measured run: `TOOL WALL USER SYS MAXRSS_KB FINDINGS`, or `TOOL n/a` /
@@ -103,6 +105,41 @@ def table(results):
     print(f"\nmedian of {n} run(s) each; ratio = tool wall / leakhound wall")
 
 
+def scale(results):
+    """The scale.sh table: each row's wall against the fastest peer and the floor."""
+    runs, status, order = {}, {}, []
+    with open(results, encoding="utf-8") as f:
+        for parts in (line.split() for line in f):
+            if not parts:
+                continue
+            if parts[0] not in order:
+                order.append(parts[0])
+            if len(parts) == 2:
+                status[parts[0]] = parts[1]
+            else:
+                runs.setdefault(parts[0], []).append(parts[1:])
+    med = {t: statistics.median(float(r[0]) for r in rs) for t, rs in runs.items()}
+    peers = [t for t in ("gitleaks", "betterleaks", "kingfisher") if t in med]
+    fastest = min((med[t] for t in peers), default=None)
+    floor = med.get("floor")
+    print("| tool | wall s | CPU s | peak RSS MB | findings | vs fastest peer | vs floor |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for tool in order:
+        if tool not in runs:
+            s = status.get(tool, "n/a")
+            print(f"| {tool} | {s} | {s} | {s} | {s} | {s} | {s} |")
+            continue
+        rs = runs[tool]
+        cpu = statistics.median(float(r[1]) + float(r[2]) for r in rs)
+        rss = statistics.median(float(r[3]) for r in rs) / 1024
+        found = "/".join(sorted({r[4] for r in rs}))
+        vs_peer = f"{med[tool] / fastest:.2f}" if fastest else "n/a"
+        vs_floor = f"{med[tool] / floor:.2f}" if floor else "n/a"
+        print(f"| {tool} | {med[tool]:.2f} | {cpu:.2f} | {rss:.0f} | {found} | {vs_peer} | {vs_floor} |")
+    n = max((len(r) for r in runs.values()), default=0)
+    print(f"\nmedian of {n} run(s) each; ratios = tool wall / fastest peer wall, / floor wall")
+
+
 def main(argv):
     if len(argv) == 4 and argv[1] == "count":
         try:
@@ -114,6 +151,9 @@ def main(argv):
         return 0
     if len(argv) == 3 and argv[1] == "table":
         table(argv[2])
+        return 0
+    if len(argv) == 3 and argv[1] == "scale":
+        scale(argv[2])
         return 0
     print(__doc__, file=sys.stderr)
     return 2

@@ -1,33 +1,26 @@
-//! Cooperative cancellation: Ctrl-C (SIGINT) or SIGTERM sets one flag that
-//! the sources check between files and blobs, so a scan stops promptly and
-//! still reports what it found, marked incomplete. A second signal exits
-//! at once.
+//! Cooperative cancellation: a [`Cancel`] token the pipeline hands to the
+//! sources, which check it between files and blobs, so a scan stops
+//! promptly and still reports what it found, marked incomplete. Who sets it
+//! (the binary's signal handler, a test, an embedding program) is the
+//! caller's business: the library installs no handler and never exits.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{
+    atomic::{AtomicBool, Ordering},
+    Arc,
+};
 
-/// The exit code of an interrupted scan (128 + SIGINT, as shells use).
-pub const EXIT_INTERRUPTED: u8 = 130;
+/// A shared "please stop" flag; clones share it.
+#[derive(Clone, Debug, Default)]
+pub struct Cancel(Arc<AtomicBool>);
 
-static REQUESTED: AtomicBool = AtomicBool::new(false);
+impl Cancel {
+    /// Whether the scan was asked to stop.
+    pub fn is_requested(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
 
-/// Whether the scan was asked to stop.
-pub fn requested() -> bool {
-    REQUESTED.load(Ordering::Relaxed)
-}
-
-/// Asks the scan to stop (what the signal handler does).
-pub fn request() {
-    REQUESTED.store(true, Ordering::Relaxed);
-}
-
-/// Installs the SIGINT/SIGTERM handler: the first signal asks the scan to
-/// stop, a second one exits with [`EXIT_INTERRUPTED`] without a report.
-pub fn install_handler() -> Result<(), ctrlc::Error> {
-    ctrlc::set_handler(|| {
-        if REQUESTED.swap(true, Ordering::Relaxed) {
-            eprintln!("leakhound: interrupted again, exiting without a report");
-            std::process::exit(i32::from(EXIT_INTERRUPTED));
-        }
-        eprintln!("leakhound: interrupted, stopping (press Ctrl-C again to exit now)");
-    })
+    /// Asks the scan to stop; says whether it had been asked before.
+    pub fn request(&self) -> bool {
+        self.0.swap(true, Ordering::Relaxed)
+    }
 }

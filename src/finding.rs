@@ -6,9 +6,11 @@ use std::{fmt, ops::Range, path::PathBuf, sync::Arc};
 
 use sha2::{Digest, Sha256};
 
-use crate::config::Remediation;
-use crate::rules::{Confidence, Severity};
-use crate::verify::Verification;
+use crate::rules::{Confidence, Remediation, Severity};
+
+mod verification;
+
+pub use verification::{Summary, Unchecked, Verification};
 
 /// A secret's text. It has no `Display` and its `Debug` hides the value, so
 /// it cannot reach a log by accident: only reporters call [`Secret::expose`].
@@ -71,6 +73,11 @@ impl Excerpt {
         };
         e.add_range(secret);
         e
+    }
+
+    /// The excerpt's text, in clear.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// Marks every occurrence of `secret` in the text as secret too, and a
@@ -179,7 +186,46 @@ impl Fingerprint {
 
     /// Lowercase hex, as written in reports, baselines and ignore files.
     pub fn to_hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        hex(&self.0)
+    }
+}
+
+/// Bytes as lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    use fmt::Write;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// The id of a git blob (its SHA-1), shown as 40 hex digits.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BlobId([u8; 20]);
+
+impl BlobId {
+    /// The raw id.
+    pub fn as_bytes(&self) -> &[u8; 20] {
+        &self.0
+    }
+}
+
+impl From<[u8; 20]> for BlobId {
+    fn from(raw: [u8; 20]) -> Self {
+        BlobId(raw)
+    }
+}
+
+impl fmt::Display for BlobId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex(&self.0))
+    }
+}
+
+impl fmt::Debug for BlobId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BlobId({self})")
     }
 }
 
@@ -234,10 +280,11 @@ pub enum Origin {
     },
     /// A blob in a git repository, at a path, maybe with its introducing commit.
     Git {
-        /// Path of the file in the commit's tree.
-        path: String,
-        /// Hex id of the blob.
-        blob: String,
+        /// Path of the file in the commit's tree; `None` until the blob is
+        /// attributed to one (a history scan's first pass).
+        path: Option<String>,
+        /// The blob.
+        blob: BlobId,
         /// The commit that introduced it, once attributed.
         commit: Option<Arc<CommitInfo>>,
     },
@@ -249,7 +296,27 @@ impl Origin {
         match self {
             Origin::File { path } => path_string(path),
             Origin::Stdin { label } => label.clone(),
-            Origin::Git { path, .. } => path.clone(),
+            Origin::Git { path, .. } => path.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The path that path filters see: `None` for a git blob not yet
+    /// attributed to a path (the filters wait until it is).
+    pub fn known_path(&self) -> Option<String> {
+        match self {
+            Origin::Git { path: None, .. } => None,
+            _ => Some(self.display_path()),
+        }
+    }
+
+    /// How a skipped input is named: its path, or the id of a git blob not
+    /// yet attributed to a path.
+    pub fn name(&self) -> String {
+        match self {
+            Origin::Git {
+                path: None, blob, ..
+            } => blob.to_string(),
+            _ => self.display_path(),
         }
     }
 

@@ -6,24 +6,24 @@
 //!               Config --> RuleSet (compiled once, shared by all threads)
 //! ```
 //!
-//! `scan::run` hands each blob to [`deep::Deep`], which runs the detector on
-//! it, on the decoded text of its encoded runs ([`decode`]) and on the
-//! members of archives ([`archive`]).
+//! `scan::run` hands each blob to [`unpack::Unpacker`], which runs the
+//! detector on it, on the decoded text of its encoded runs and on the
+//! members of archives.
 
-pub mod archive;
 pub mod baseline;
 pub mod cancel;
 pub mod cli;
 pub mod config;
-pub mod decode;
-pub mod deep;
 pub mod detect;
 pub mod finding;
 pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod sniff;
 pub mod sources;
+pub mod sync;
+pub mod unpack;
 pub mod verify;
 
 pub use config::Config;

@@ -1,5 +1,6 @@
-//! The `leakhound` binary: parse arguments, run, map the outcome to an exit
-//! code (0 clean, 1 leaks or `--exit-code`, 2 error, 130 interrupted).
+//! The `leakhound` binary: parse arguments, stop a scan cleanly on a signal,
+//! run, map the outcome to an exit code (0 clean, 1 leaks or `--exit-code`,
+//! 2 error, 130 interrupted).
 
 use std::{
     panic,
@@ -8,13 +9,29 @@ use std::{
 };
 
 use clap::Parser;
-use leakhound::cancel::EXIT_INTERRUPTED;
+use leakhound::cancel::Cancel;
 use leakhound::cli::{self, Args, Outcome};
+
+/// The exit code of an interrupted scan (128 + SIGINT, as shells use).
+const EXIT_INTERRUPTED: u8 = 130;
 
 fn main() -> ExitCode {
     install_panic_hook();
-    let args = Args::parse();
-    match panic::catch_unwind(|| cli::run(args)) {
+    let args = match cli::gitleaks_habits(std::env::args_os().collect()) {
+        Ok(argv) => Args::parse_from(argv),
+        Err(e) => {
+            eprintln!("leakhound: error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let cancel = Cancel::default();
+    if args.command.is_scan() {
+        if let Err(e) = install_signal_handler(cancel.clone()) {
+            eprintln!("leakhound: error: cannot install the Ctrl-C handler: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    match panic::catch_unwind(|| cli::run(args, &cancel)) {
         Ok(Ok(Outcome::Clean)) => ExitCode::SUCCESS,
         Ok(Ok(Outcome::Leaks(code))) => ExitCode::from(code),
         Ok(Ok(Outcome::Interrupted)) => ExitCode::from(EXIT_INTERRUPTED),
@@ -25,6 +42,18 @@ fn main() -> ExitCode {
         }
         Err(_) => ExitCode::from(2),
     }
+}
+
+/// SIGINT/SIGTERM: the first asks the scan to stop (it reports what it
+/// found, marked incomplete); a second exits at once without a report.
+fn install_signal_handler(cancel: Cancel) -> Result<(), ctrlc::Error> {
+    ctrlc::set_handler(move || {
+        if cancel.request() {
+            eprintln!("leakhound: interrupted again, exiting without a report");
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
+        }
+        eprintln!("leakhound: interrupted, stopping (press Ctrl-C again to exit now)");
+    })
 }
 
 /// Replaces the default panic output (message, backtrace) with one line

@@ -6,7 +6,7 @@
 
 use std::{path::PathBuf, sync::OnceLock};
 
-use leakhound::deep::{Deep, DeepOptions};
+use leakhound::unpack::{UnpackOptions, Unpacker};
 use leakhound::{Config, DetectOptions, Detector, Origin, RuleSet};
 use libfuzzer_sys::fuzz_target;
 
@@ -18,11 +18,11 @@ fn rules() -> &'static RuleSet {
 fuzz_target!(|data: &[u8]| {
     let opts = DetectOptions::default();
     let detector = Detector::new(rules(), opts);
-    let deep = Deep::new(&detector, DeepOptions::default());
+    let unpacker = Unpacker::new(&detector, UnpackOptions::default());
     let stdin = Origin::Stdin {
         label: "fuzz".into(),
     };
-    for f in deep.scan(data, &stdin).findings {
+    for f in unpacker.scan(data, &stdin).findings {
         // Findings of archive members point into the member, not `data`.
         if f.origin == stdin {
             assert!(f.span.start <= f.span.end && f.span.end <= data.len());
@@ -32,5 +32,5 @@ fuzz_target!(|data: &[u8]| {
     let file = Origin::File {
         path: PathBuf::from("src/config/.env"),
     };
-    deep.scan(data, &file);
+    unpacker.scan(data, &file);
 });

@@ -5,10 +5,10 @@
 
 use std::{sync::Arc, sync::OnceLock, time::Duration};
 
-use leakhound::finding::{CommitInfo, Excerpt, Fingerprint, Position};
+use leakhound::finding::{BlobId, CommitInfo, Excerpt, Fingerprint, Position};
 use leakhound::report::{self, Format, RenderOptions};
 use leakhound::rules::{Confidence, Severity};
-use leakhound::verify::{Unchecked, Verification};
+use leakhound::finding::{Unchecked, Verification};
 use leakhound::sources::{Skip, SkipReason, SourceStats};
 use leakhound::{Config, Finding, Origin, Report, RuleSet, Secret};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
@@ -43,7 +43,7 @@ fn finding(u: &mut Unstructured<'_>) -> Result<Finding> {
         },
         _ => Origin::Git {
             path: u.arbitrary()?,
-            blob: u.arbitrary()?,
+            blob: BlobId::from(u.arbitrary::<[u8; 20]>()?),
             commit: if u.arbitrary()? {
                 Some(Arc::new(CommitInfo {
                     id: u.arbitrary()?,

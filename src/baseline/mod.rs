@@ -17,7 +17,7 @@ use std::{
 
 use sha1::{Digest, Sha1};
 
-use crate::finding::{path_string, Finding, Origin};
+use crate::finding::{hex, path_string, Finding, Origin};
 
 pub use report_file::write_baseline;
 
@@ -80,10 +80,7 @@ fn same_path(found: &str, entry: &str) -> bool {
 /// The SHA-1 of a secret, lowercase hex: detect-secrets' `hashed_secret`,
 /// and how secrets in clear from gitleaks reports are kept.
 fn sha1_hex(secret: &str) -> String {
-    Sha1::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha1::digest(secret.as_bytes()))
 }
 
 /// Everything that suppresses findings.
@@ -117,14 +114,14 @@ impl Suppressions {
     pub fn add_baseline(&mut self, path: &Path) -> Result<(), BaselineError> {
         for entry in report_file::read(path)? {
             match entry {
-                report_file::Known::Fingerprint(f) => {
+                report_file::KnownEntry::Fingerprint(f) => {
                     self.fingerprints.insert(f);
                 }
-                report_file::Known::Secret(s) => {
+                report_file::KnownEntry::Secret(s) => {
                     self.secret_sha1s.insert(sha1_hex(&s));
                 }
-                report_file::Known::Position(p) => self.positions.push(p),
-                report_file::Known::SecretSha1(h) => {
+                report_file::KnownEntry::Position(p) => self.positions.push(p),
+                report_file::KnownEntry::SecretSha1(h) => {
                     self.secret_sha1s.insert(h);
                 }
             }
@@ -164,7 +161,9 @@ impl Suppressions {
         }
         let on_disk = match origin {
             Origin::File { path } => path.canonicalize().ok(),
-            Origin::Git { path, .. } => root.canonicalize().ok().map(|r| r.join(path)),
+            Origin::Git { path, .. } => path
+                .as_ref()
+                .and_then(|p| Some(root.canonicalize().ok()?.join(p))),
             Origin::Stdin { .. } => None,
         };
         on_disk.is_some_and(|p| self.own_files.contains(&p))

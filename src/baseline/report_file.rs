@@ -11,7 +11,7 @@ use super::{normalise, BaselineError, PositionEntry};
 use crate::finding::Finding;
 
 /// One known finding from a baseline.
-pub enum Known {
+pub enum KnownEntry {
     /// leakhound's fingerprint (rule + secret).
     Fingerprint(String),
     /// A secret in clear (gitleaks report without `--redact`).
@@ -23,7 +23,7 @@ pub enum Known {
 }
 
 /// Reads every entry of the report at `path`.
-pub fn read(path: &Path) -> Result<Vec<Known>, BaselineError> {
+pub fn read(path: &Path) -> Result<Vec<KnownEntry>, BaselineError> {
     let fail = |line: Option<usize>, m: String| BaselineError::new(path, line, m);
     let text =
         std::fs::read_to_string(path).map_err(|e| fail(None, format!("cannot read: {e}")))?;
@@ -68,7 +68,7 @@ pub fn read(path: &Path) -> Result<Vec<Known>, BaselineError> {
 
 /// detect-secrets' baseline: `results` maps each file to entries whose
 /// `hashed_secret` is the SHA-1 of the secret.
-fn detect_secrets(results: &Value) -> Vec<Known> {
+fn detect_secrets(results: &Value) -> Vec<KnownEntry> {
     let entries = results
         .as_object()
         .into_iter()
@@ -77,22 +77,22 @@ fn detect_secrets(results: &Value) -> Vec<Known> {
         .filter_map(Value::as_array)
         .flatten()
         .filter_map(|e| e.get("hashed_secret")?.as_str())
-        .map(|h| Known::SecretSha1(h.to_ascii_lowercase()))
+        .map(|h| KnownEntry::SecretSha1(h.to_ascii_lowercase()))
         .collect()
 }
 
-fn known(v: &Value) -> Option<Known> {
+fn known(v: &Value) -> Option<KnownEntry> {
     let text = |key: &str| v.get(key).and_then(Value::as_str);
     if let Some(fp) = text("fingerprint").filter(|f| f.len() == 64) {
-        return Some(Known::Fingerprint(fp.to_ascii_lowercase()));
+        return Some(KnownEntry::Fingerprint(fp.to_ascii_lowercase()));
     }
     let rule_id = text("RuleID")?;
     match text("Secret") {
         // gitleaks writes "REDACTED", or a prefix and "..." with --redact=N.
         Some(s) if !s.is_empty() && s != "REDACTED" && !s.ends_with("...") => {
-            Some(Known::Secret(s.to_string()))
+            Some(KnownEntry::Secret(s.to_string()))
         }
-        _ => Some(Known::Position(PositionEntry {
+        _ => Some(KnownEntry::Position(PositionEntry {
             commit: text("Commit")
                 .filter(|c| !c.is_empty())
                 .map(str::to_ascii_lowercase),

@@ -7,10 +7,20 @@ use clap::{Args as ClapArgs, Parser, Subcommand};
 use crate::report::Format;
 use crate::rules::Confidence;
 
+/// The end of `--help`: exit codes and examples.
+const AFTER_HELP: &str = "\
+Exit codes: 0 no leaks, 1 leaks found (--exit-code N), 2 error, 130 interrupted.
+
+Examples:
+  leakhound dir .                            # the files under the current directory
+  leakhound git . -f sarif -o lh.sarif       # the whole git history, SARIF for code scanning
+  leakhound git . --range origin/main..HEAD  # only what a branch's commits add
+  leakhound install-hook                     # check each commit before it is made";
+
 /// Find leaked secrets (API keys, tokens, passwords, private keys) in files,
 /// standard input and git history.
 #[derive(Debug, Parser)]
-#[command(name = "leakhound", version, about, max_term_width = 100)]
+#[command(name = "leakhound", version, about, max_term_width = 100, after_help = AFTER_HELP)]
 pub struct Args {
     /// What to scan.
     #[command(subcommand)]
@@ -105,6 +115,19 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Whether the command is a scan (which Ctrl-C stops with a partial report).
+    pub fn is_scan(&self) -> bool {
+        matches!(
+            self,
+            Command::Dir { .. }
+                | Command::Git { .. }
+                | Command::Staged { .. }
+                | Command::Stdin { .. }
+        )
+    }
+}
+
 /// `leakhound rules ...`
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
@@ -143,8 +166,9 @@ pub struct CommonArgs {
     /// .leakhound.toml, else .gitleaks.toml at the scan root.
     #[arg(short, long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Report only findings not in FILE, an earlier JSON report of
-    /// leakhound (matched by fingerprint) or gitleaks.
+    /// Report only findings not in FILE: a leakhound baseline or JSON report
+    /// (matched by fingerprint), a gitleaks JSON report, or a detect-secrets
+    /// .secrets.baseline.
     #[arg(long, global = true, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
     /// Ignore file (fingerprints, or gitleaks' [commit:]file:rule-id:line), in
@@ -169,7 +193,8 @@ pub struct CommonArgs {
     /// (provider-unique prefixes and checksums only).
     #[arg(long, global = true, value_name = "LEVEL", default_value = "very-low")]
     pub min_confidence: Confidence,
-    /// Ignore `gitleaks:allow` / `leakhound:allow` comments.
+    /// Ignore inline allow comments: `gitleaks:allow`, `leakhound:allow` and
+    /// `pragma: allowlist secret`.
     #[arg(long, global = true)]
     pub no_inline_allow: bool,
     /// Decode base64, hex, percent-encoded and escaped-string runs and scan

@@ -1,33 +1,32 @@
-//! Glue from command-line arguments to the library: load the rules, build the
-//! source, run the scan, render the report. The only module that knows every
-//! other one; exit codes are decided from its [`Outcome`] in `main`.
+//! Glue from command-line arguments to the library: [`plan`] turns the
+//! flags into a scan plan, [`crate::scan::run`] runs it, the report is
+//! rendered. The only module that knows every other one; exit codes are
+//! decided from its [`Outcome`] in `main`.
 
 mod args;
 mod explain;
+mod habits;
 mod hook;
+mod plan;
 
 use std::{
     env,
     io::{self, IsTerminal, Write},
-    path::{Path, PathBuf},
+    path::Path,
 };
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 
-use crate::archive;
-use crate::baseline::{self, Suppressions};
-use crate::cancel;
-use crate::config::{self, Config};
-use crate::deep::DeepOptions;
-use crate::detect::{selftest, DetectOptions, ExampleFailure};
-use crate::progress::Progress;
+use crate::baseline;
+use crate::cancel::Cancel;
+use crate::detect::{selftest, ExampleFailure};
 use crate::report::{self, Format, RenderOptions, Report};
 use crate::rules::RuleSet;
 use crate::scan;
-use crate::sources::{git, DirSource, StdinSource};
 use crate::verify;
 
 pub use args::{Args, BaselineCommand, Command, CommonArgs, RulesCommand};
+pub use habits::rewrite as gitleaks_habits;
 
 /// How a successful run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,8 +39,8 @@ pub enum Outcome {
     Interrupted,
 }
 
-/// Runs one command.
-pub fn run(args: Args) -> Result<Outcome> {
+/// Runs one command; a scan stops early once `cancel` is requested.
+pub fn run(args: Args, cancel: &Cancel) -> Result<Outcome> {
     let common = &args.common;
     if let Some(n) = common.threads {
         rayon::ThreadPoolBuilder::new()
@@ -49,293 +48,107 @@ pub fn run(args: Args) -> Result<Outcome> {
             .build_global()
             .context("cannot start worker threads")?;
     }
-    if matches!(
-        args.command,
-        Command::Dir { .. } | Command::Git { .. } | Command::Staged { .. } | Command::Stdin { .. }
-    ) {
-        cancel::install_handler().context("cannot install the Ctrl-C handler")?;
+    if let Some(plan) = plan::for_command(common, &args.command, cancel)? {
+        let mut report = scan::run(&plan)?;
+        return match args.command {
+            Command::Baseline { .. } => write_baseline(common, &report),
+            _ => {
+                if common.verify {
+                    verify_findings(common, &plan.rules, &mut report, cancel)?;
+                }
+                finish(common, &plan.rules, &report)
+            }
+        };
     }
     match &args.command {
-        Command::Dir {
-            paths,
-            no_ignore,
-            follow_links,
-        } => {
-            let (setup, report) = scan_dir(common, paths, !no_ignore, *follow_links)?;
-            finish(common, &setup, report)
-        }
-        Command::Git {
-            repo,
-            range,
-            since_commit,
-            branch,
-            all_occurrences,
-        } => {
-            let spec = range
-                .clone()
-                .or_else(|| since_commit.as_ref().map(|c| format!("{c}..HEAD")));
-            let (setup, report) = match spec {
-                Some(spec) => {
-                    let source = git::Diffs::range(repo, &spec, common.max_file_size)?;
-                    let setup = Setup::load(common, source.root(), false)?;
-                    let report = scan::run(
-                        &setup.rules,
-                        detect_options(common),
-                        !all_occurrences,
-                        |v| source.visit(v),
-                    )?;
-                    (setup, report)
-                }
-                None => scan_history(common, repo, branch.clone(), *all_occurrences)?,
-            };
-            finish(common, &setup, report)
-        }
-        Command::Staged { repo } => {
-            // Set by git while hooks of `commit -a` / `commit PATH` run.
-            let index_file = env::var_os("GIT_INDEX_FILE").map(PathBuf::from);
-            let source = git::Diffs::staged(repo, index_file, common.max_file_size)?;
-            let setup = Setup::load(common, source.root(), true)?;
-            let report = scan::run(&setup.rules, detect_options(common), false, |v| {
-                source.visit(v)
-            })?;
-            finish(common, &setup, report)
-        }
-        Command::Stdin { label } => {
-            let setup = Setup::load(common, PathBuf::from("."), false)?;
-            let source = StdinSource {
-                label: label.clone(),
-            };
-            let report = scan::run(&setup.rules, detect_options(common), false, |v| {
-                source.visit(io::stdin(), v)
-            })?;
-            finish(common, &setup, report)
-        }
-        Command::Baseline {
-            command: BaselineCommand::Create { paths, git },
-        } => {
-            if common.baseline.is_some() {
-                // It would leave the old baseline's findings out of the new one.
-                bail!("baseline create does not take --baseline");
-            }
-            let (setup, mut report) = match (git, paths.as_slice()) {
-                (true, [repo]) => scan_history(common, repo, None, false)?,
-                (true, _) => bail!("baseline create --git takes one repository"),
-                (false, _) => scan_dir(common, paths, true, false)?,
-            };
-            setup.suppress(common, &mut report);
-            write_output(common, |out| {
-                baseline::write_baseline(&report.findings, out)
-            })?;
-            if !common.quiet {
-                eprintln!(
-                    "leakhound: baseline of {} finding(s) written",
-                    report.findings.len()
-                );
-            }
-            Ok(Outcome::Clean)
-        }
-        Command::InstallHook { repo, force } => {
-            hook::install(repo, *force)?;
-            Ok(Outcome::Clean)
-        }
-        Command::UninstallHook { repo } => {
-            hook::uninstall(repo)?;
-            Ok(Outcome::Clean)
-        }
+        Command::InstallHook { repo, force } => hook::install(repo, *force)?,
+        Command::UninstallHook { repo } => hook::uninstall(repo)?,
         Command::Explain { target } => {
-            let rules = RuleSet::new_for_small_inputs(&load_config(common, Path::new("."))?)?;
+            let rules = RuleSet::new_for_small_inputs(&plan::load_config(common, Path::new("."))?)?;
             let text = explain::render(&rules, target)?;
             write_output(common, |out| out.write_all(text.as_bytes()))?;
-            Ok(Outcome::Clean)
         }
         Command::Rules { command } => {
-            let rules = RuleSet::new(&load_config(common, Path::new("."))?)?;
-            match command {
-                RulesCommand::List => {
-                    write_output(common, |out| list_rules(&rules, common.format, out))?;
-                    Ok(Outcome::Clean)
-                }
-                RulesCommand::Check => {
-                    let failures = selftest(&rules);
-                    write_output(common, |out| write_check(&rules, &failures, out))?;
-                    Ok(if failures.is_empty() {
-                        Outcome::Clean
-                    } else {
-                        Outcome::Leaks(1)
-                    })
-                }
-            }
+            let rules = RuleSet::new(&plan::load_config(common, Path::new("."))?)?;
+            return rules_command(common, &rules, command);
         }
+        Command::Dir { .. }
+        | Command::Git { .. }
+        | Command::Staged { .. }
+        | Command::Stdin { .. }
+        | Command::Baseline { .. } => {}
     }
+    Ok(Outcome::Clean)
 }
 
-/// What a scan needs besides its source: the rules, and what to stay quiet
-/// about (baseline, ignore files, leakhound's own files), for a scan root.
-struct Setup {
-    rules: RuleSet,
-    suppressions: Suppressions,
-    root: PathBuf,
-}
-
-impl Setup {
-    /// Loads the config found for `root` (rules built for a few small
-    /// inputs when `small_inputs`), the baseline and the ignore files.
-    fn load(common: &CommonArgs, root: PathBuf, small_inputs: bool) -> Result<Setup> {
-        let config = load_config(common, &root)?;
-        let rules = if small_inputs {
-            RuleSet::new_for_small_inputs(&config)?
-        } else {
-            RuleSet::new(&config)?
-        };
-        let mut suppressions = Suppressions::default();
-        for file in &config.files {
-            suppressions.add_own_file(file);
+/// `rules list` and `rules check`.
+fn rules_command(common: &CommonArgs, rules: &RuleSet, command: &RulesCommand) -> Result<Outcome> {
+    match command {
+        RulesCommand::List => {
+            write_output(common, |out| list_rules(rules, common.format, out))?;
+            Ok(Outcome::Clean)
         }
-        if let Some(path) = &common.baseline {
-            suppressions.add_baseline(path)?;
-            if common.verbose {
-                eprintln!("leakhound: using baseline {}", path.display());
-            }
-        }
-        for path in baseline::ignore_files_in(&root)
-            .iter()
-            .chain(&common.ignore_file)
-        {
-            suppressions.add_ignore_file(path)?;
-            if common.verbose {
-                eprintln!("leakhound: using ignore file {}", path.display());
-            }
-        }
-        Ok(Setup {
-            rules,
-            suppressions,
-            root,
-        })
-    }
-
-    /// Drops known findings from `report`, saying how many on stderr.
-    fn suppress(&self, common: &CommonArgs, report: &mut Report) {
-        let dropped = self.suppressions.apply(&mut report.findings, &self.root);
-        if dropped > 0 && !common.quiet {
-            eprintln!("leakhound: {dropped} known finding(s) left out (baseline, ignore files)");
-        }
-    }
-}
-
-fn scan_dir(
-    common: &CommonArgs,
-    paths: &[PathBuf],
-    respect_ignore: bool,
-    follow_links: bool,
-) -> Result<(Setup, Report)> {
-    let setup = Setup::load(common, scan_root(paths), false)?;
-    let source = DirSource {
-        roots: paths.to_vec(),
-        respect_ignore,
-        follow_links,
-        max_file_size: common.max_file_size,
-        threads: common.threads.unwrap_or(0),
-        archives: !common.no_archives,
-    };
-    let report = scan::run(&setup.rules, detect_options(common), false, |v| {
-        source.visit(v)
-    })?;
-    Ok((setup, report))
-}
-
-fn scan_history(
-    common: &CommonArgs,
-    repo: &Path,
-    branch: Option<String>,
-    all_occurrences: bool,
-) -> Result<(Setup, Report)> {
-    let mut source = git::History::open(repo, branch, common.max_file_size)?;
-    source.archives = !common.no_archives;
-    let setup = Setup::load(common, source.root(), false)?;
-    let progress = Progress::new(!common.quiet);
-    let report = scan::run_history(
-        &setup.rules,
-        detect_options(common),
-        &source,
-        all_occurrences,
-        &progress,
-    )?;
-    Ok((setup, report))
-}
-
-/// The directory whose config files apply: the first path, or its parent.
-fn scan_root(paths: &[PathBuf]) -> PathBuf {
-    let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-    if first.is_dir() {
-        first
-    } else {
-        first
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-    }
-}
-
-fn load_config(common: &CommonArgs, root: &Path) -> Result<Config> {
-    let env_config = env::var_os("LEAKHOUND_CONFIG").map(PathBuf::from);
-    let named = common.config.is_some()
-        || env_config
-            .as_ref()
-            .is_some_and(|p| !p.as_os_str().is_empty());
-    let config = match config::discover(common.config.as_deref(), env_config, root) {
-        Some(path) => {
-            if common.verbose {
-                eprintln!("leakhound: using config {}", path.display());
-            }
-            let mut config = Config::load(&path)?;
-            // A config found in the scanned tree must not choose where secrets go.
-            let dropped = if named {
-                0
+        RulesCommand::Check => {
+            let failures = selftest(rules);
+            write_output(common, |out| write_check(rules, &failures, out))?;
+            Ok(if failures.is_empty() {
+                Outcome::Clean
             } else {
-                config.drop_untrusted_verifiers()
-            };
-            if dropped > 0 && common.verify && !common.quiet {
-                eprintln!(
-                    "leakhound: note: {}: {dropped} verifier(s) ignored: only built-in rules and a config named with -c or LEAKHOUND_CONFIG may define them",
-                    path.display()
-                );
-            }
-            config
+                Outcome::Leaks(1)
+            })
         }
-        None => {
-            if common.verbose {
-                eprintln!("leakhound: using the built-in rules");
-            }
-            Config::builtin()?
-        }
-    };
-    Ok(config)
-}
-
-fn detect_options(common: &CommonArgs) -> DetectOptions {
-    DetectOptions {
-        inline_allow: !common.no_inline_allow,
-        min_confidence: common.min_confidence,
-        deep: DeepOptions {
-            max_decode_depth: common.max_decode_depth,
-            archives: (!common.no_archives).then_some(archive::Limits {
-                max_depth: common.max_archive_depth,
-                max_member: common.max_file_size,
-                max_total: archive::MAX_TOTAL,
-            }),
-        },
-        max_findings: common.max_findings_per_file,
     }
 }
 
-/// Leaves out known findings, reports skips on stderr, renders the report,
-/// and picks the outcome.
-fn finish(common: &CommonArgs, setup: &Setup, mut report: Report) -> Result<Outcome> {
-    setup.suppress(common, &mut report);
-    if common.verify {
-        verify_findings(common, &setup.rules, &mut report)?;
+/// Says on stderr how many known findings were left out.
+fn tell_suppressed(common: &CommonArgs, report: &Report) {
+    if report.suppressed > 0 && !common.quiet {
+        eprintln!(
+            "leakhound: {} known finding(s) left out (baseline, ignore files)",
+            report.suppressed
+        );
     }
-    let (rules, report) = (&setup.rules, &report);
+}
+
+/// `baseline create`: writes the findings as a baseline.
+fn write_baseline(common: &CommonArgs, report: &Report) -> Result<Outcome> {
+    tell_suppressed(common, report);
+    write_output(common, |out| {
+        baseline::write_baseline(&report.findings, out)
+    })?;
+    if !common.quiet {
+        eprintln!(
+            "leakhound: baseline of {} finding(s) written",
+            report.findings.len()
+        );
+    }
+    Ok(Outcome::Clean)
+}
+
+/// `--verify`: asks the providers, says how it went on stderr, and keeps
+/// only live findings with `--only-verified`.
+fn verify_findings(
+    common: &CommonArgs,
+    rules: &RuleSet,
+    report: &mut Report,
+    cancel: &Cancel,
+) -> Result<()> {
+    let timeout = std::time::Duration::from_secs(common.verify_timeout);
+    let client = verify::Client::new(timeout).map_err(anyhow::Error::msg)?;
+    let concurrency = usize::from(common.verify_concurrency);
+    let summary = verify::run(&mut report.findings, rules, &client, concurrency, cancel);
+    if !common.quiet {
+        eprintln!("leakhound: {summary}");
+    }
+    if common.only_verified {
+        report.findings.retain(|f| f.verification.is_live());
+    }
+    Ok(())
+}
+
+/// Reports skips on stderr, renders the report, and picks the outcome.
+fn finish(common: &CommonArgs, rules: &RuleSet, report: &Report) -> Result<Outcome> {
+    tell_suppressed(common, report);
     if !common.quiet {
         for skip in &report.stats.skips {
             if common.verbose || skip.reason.is_fault() {
@@ -344,6 +157,11 @@ fn finish(common: &CommonArgs, setup: &Setup, mut report: Report) -> Result<Outc
         }
         for note in &report.stats.notes {
             eprintln!("leakhound: note: {note}");
+        }
+        if !common.no_inline_allow {
+            for w in crate::detect::unknown_allow_warnings(&report.findings, rules) {
+                eprintln!("leakhound: warning: {w}");
+            }
         }
         if !common.no_inline_allow {
             for w in crate::detect::unknown_allow_warnings(&report.findings, rules) {
@@ -378,22 +196,6 @@ fn finish(common: &CommonArgs, setup: &Setup, mut report: Report) -> Result<Outc
     } else {
         Outcome::Leaks(common.exit_code)
     })
-}
-
-/// `--verify`: asks the providers, says how it went on stderr, and keeps
-/// only live findings with `--only-verified`.
-fn verify_findings(common: &CommonArgs, rules: &RuleSet, report: &mut Report) -> Result<()> {
-    let timeout = std::time::Duration::from_secs(common.verify_timeout);
-    let client = verify::Client::new(timeout).map_err(anyhow::Error::msg)?;
-    let concurrency = usize::from(common.verify_concurrency);
-    let summary = verify::run(&mut report.findings, rules, &client, concurrency);
-    if !common.quiet {
-        eprintln!("leakhound: {summary}");
-    }
-    if common.only_verified {
-        report.findings.retain(|f| f.verification.is_live());
-    }
-    Ok(())
 }
 
 /// Writes to `-o FILE` (through a 0600 temporary file renamed into place,
@@ -459,7 +261,7 @@ fn list_rules(rules: &RuleSet, format: Format, out: &mut dyn Write) -> io::Resul
                         "keywords": r.keywords,
                         "references": r.references,
                         "remediation": r.remediation.as_deref(),
-                        "verify_host": r.verifier.as_deref().map(verify::Verifier::host),
+                        "verify_host": r.verifier.as_deref().map(crate::config::Verifier::host),
                     })
                 })
                 .collect();

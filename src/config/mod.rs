@@ -6,6 +6,9 @@
 
 mod builtin;
 mod remediation;
+mod unknown;
+mod values;
+mod verify;
 
 use std::{
     fmt,
@@ -15,10 +18,12 @@ use std::{
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-pub use builtin::BUILTIN_RULE_FILES;
+pub use builtin::{BUILTIN_RULE_FILES, BUILTIN_RULE_JSON};
 pub use remediation::Remediation;
-
-use crate::verify::VerifySyntax;
+pub use values::{Condition, RegexTarget, Severity};
+pub use verify::{
+    fill, https_host, url_escape, Check, Code, HttpCheck, Method, Verifier, VerifySyntax, STS_HOST,
+};
 
 /// Where a piece of configuration was written, for error messages.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,6 +77,9 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
+    /// The rules' keywords, all together, are too many for the prefilter.
+    #[error("keywords of all rules: {0}")]
+    Keywords(String),
 }
 
 /// One configuration file as parsed.
@@ -96,6 +104,9 @@ pub struct ConfigSyntax {
     pub allowlists: Vec<AllowlistSyntax>,
     /// leakhound: what to do about a leak, for every rule of this file.
     pub remediation: Option<Remediation>,
+    /// Warnings about the file: keys leakhound does not read.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// `[extend]`: inherit the built-in rules or another file.
@@ -147,7 +158,7 @@ pub struct RuleSyntax {
     #[serde(default)]
     pub allowlists: Vec<AllowlistSyntax>,
     /// critical, high, medium, low or info.
-    pub severity: Option<String>,
+    pub severity: Option<Severity>,
     /// Provider documentation.
     #[serde(default)]
     pub references: Vec<String>,
@@ -161,13 +172,13 @@ pub struct RuleSyntax {
     pub checksum: Option<String>,
     /// leakhound: how sure a finding of this rule is a real secret.
     pub confidence: Option<Confidence>,
+    /// leakhound: a context rule (provider names and the secret's shape),
+    /// expanded into the regex by the engine.
+    pub context: Option<ContextSyntax>,
     /// leakhound: what to do about a leak (overrides the file's, field by field).
     pub remediation: Option<Remediation>,
     /// leakhound: how `--verify` asks the provider whether the secret is live.
     pub verify: Option<VerifySyntax>,
-    /// leakhound: a context rule (provider names and the secret's shape),
-    /// expanded into the regex by the engine.
-    pub context: Option<crate::rules::ContextSyntax>,
 }
 
 /// How sure a rule's finding is a real secret, lowest first.
@@ -235,6 +246,23 @@ impl fmt::Display for Confidence {
     }
 }
 
+/// `[rules.context]` as written (see `rules::context` for what it builds).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContextSyntax {
+    /// Provider names (and env/SDK/config names) that mark the context.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// The secret's shape: a regex fragment without capture groups.
+    pub secret: String,
+    /// API hosts, for URLs (`?key=`, `user:secret@host`) and header lines.
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Words a key or variable must also hold (`key`, `token`); any when empty.
+    #[serde(default)]
+    pub keys: Vec<String>,
+}
+
 /// One `[[rules.required]]` entry: another rule that must match near each
 /// finding of this one for it to be reported.
 #[derive(Debug, Clone, Deserialize)]
@@ -255,7 +283,7 @@ pub struct AllowlistSyntax {
     /// Free-form description.
     pub description: Option<String>,
     /// `OR` (default) or `AND` of the criteria below.
-    pub condition: Option<String>,
+    pub condition: Option<Condition>,
     /// Commit ids.
     #[serde(default)]
     pub commits: Vec<String>,
@@ -263,7 +291,7 @@ pub struct AllowlistSyntax {
     #[serde(default)]
     pub paths: Vec<String>,
     /// What `regexes` test: `secret` (default), `match` or `line`.
-    pub regex_target: Option<String>,
+    pub regex_target: Option<RegexTarget>,
     /// Regexes.
     #[serde(default)]
     pub regexes: Vec<String>,
@@ -309,16 +337,25 @@ pub struct Config {
     pub allowlists: Vec<AllowlistEntry>,
     /// Files loaded, outermost first (empty for the defaults alone).
     pub files: Vec<PathBuf>,
+    /// Warnings about the files loaded (`file:line: ...`): unknown keys.
+    pub warnings: Vec<String>,
 }
 
 impl Config {
-    /// The built-in rules alone.
+    /// The built-in rules alone, from the JSON `build.rs` made of them (the
+    /// TOML text only gives line numbers).
     pub fn builtin() -> Result<Config, ConfigError> {
         let mut config = Config::default();
-        for (name, text) in BUILTIN_RULE_FILES {
+        for ((name, text), json) in BUILTIN_RULE_FILES.iter().zip(BUILTIN_RULE_JSON) {
             let file = format!("builtin:rules/{name}");
-            let syntax = parse(&file, text)?;
-            config.absorb(syntax, &file, text, true)?;
+            let syntax = serde_json::from_str(json).map_err(|e| ConfigError::Parse {
+                at: SourceLine {
+                    file: file.clone(),
+                    line: 1,
+                },
+                message: e.to_string(),
+            })?;
+            config.merge_file(syntax, &file, text, true)?;
         }
         Ok(config)
     }
@@ -359,13 +396,14 @@ impl Config {
 
     /// Adds a parsed file's rules and allowlists; same-id rules are merged
     /// the gitleaks way (scalars replaced, lists appended).
-    fn absorb(
+    fn merge_file(
         &mut self,
-        syntax: ConfigSyntax,
+        mut syntax: ConfigSyntax,
         file: &str,
         text: &str,
         builtin: bool,
     ) -> Result<(), ConfigError> {
+        self.warnings.append(&mut syntax.warnings);
         let at = |offset: usize| SourceLine {
             file: file.to_string(),
             line: line_of(text, offset),
@@ -455,20 +493,25 @@ fn load_file(path: &Path, depth: usize, builtins: bool) -> Result<Config, Config
     if let Some(extend) = extend {
         config.disable_rules(&extend.disabled_rules);
     }
-    config.absorb(syntax, &file, &text, false)?;
+    config.merge_file(syntax, &file, &text, false)?;
     config.files.insert(0, path.to_path_buf());
     Ok(config)
 }
 
 /// Parses one TOML file, reporting errors as `file:line: message`.
 pub fn parse(file: &str, text: &str) -> Result<ConfigSyntax, ConfigError> {
-    toml::from_str(text).map_err(|e| ConfigError::Parse {
-        at: SourceLine {
-            file: file.to_string(),
-            line: e.span().map_or(1, |s| line_of(text, s.start)),
-        },
-        message: without_string_values(e.message().trim()).replace('\n', " "),
-    })
+    unknown::parse(file, text)
+        .map(|(mut syntax, warnings)| {
+            syntax.warnings = warnings;
+            syntax
+        })
+        .map_err(|e| ConfigError::Parse {
+            at: SourceLine {
+                file: file.to_string(),
+                line: e.span().map_or(1, |s| line_of(text, s.start)),
+            },
+            message: without_string_values(e.message().trim()).replace('\n', " "),
+        })
 }
 
 /// A TOML error message without the string values it quotes (`invalid
@@ -578,6 +621,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn builtin_json_holds_what_the_toml_says() {
+        let from_json = Config::builtin().unwrap();
+        let mut from_toml = Config::default();
+        for (name, text) in BUILTIN_RULE_FILES {
+            let file = format!("builtin:rules/{name}");
+            let syntax = parse(&file, text).unwrap();
+            from_toml.merge_file(syntax, &file, text, true).unwrap();
+        }
+        assert_eq!(format!("{from_json:?}"), format!("{from_toml:?}"));
+    }
+
+    #[test]
     fn parse_errors_do_not_quote_string_values() {
         let text = "[allowlist]\nregexes = \"ghp_not\\\"really-a-token\"\n";
         let err = parse("c.toml", text).unwrap_err().to_string();
@@ -602,8 +657,10 @@ mod tests {
         let mut cfg = Config::default();
         let a = "[[rules]]\nid='r'\nregex='a'\nkeywords=['a']\n";
         let b = "[[rules]]\nid='r'\nentropy=2.0\nkeywords=['b']\n";
-        cfg.absorb(parse("a", a).unwrap(), "a", a, true).unwrap();
-        cfg.absorb(parse("b", b).unwrap(), "b", b, false).unwrap();
+        cfg.merge_file(parse("a", a).unwrap(), "a", a, true)
+            .unwrap();
+        cfg.merge_file(parse("b", b).unwrap(), "b", b, false)
+            .unwrap();
         assert_eq!(cfg.rules.len(), 1);
         let r = &cfg.rules[0].syntax;
         assert_eq!(r.regex.as_deref(), Some("a"));
@@ -617,7 +674,8 @@ mod tests {
                  [[allowlists]]\ntargetRules=['a','b']\npaths=['x']\n\
                  [[allowlists]]\ntargetRules=['a']\npaths=['y']\n";
         let mut cfg = Config::default();
-        cfg.absorb(parse("f", t).unwrap(), "f", t, false).unwrap();
+        cfg.merge_file(parse("f", t).unwrap(), "f", t, false)
+            .unwrap();
         cfg.disable_rules(&["a".to_string()]);
         assert_eq!(cfg.rules.len(), 1);
         assert_eq!(cfg.allowlists.len(), 1);
@@ -628,7 +686,7 @@ mod tests {
     fn legacy_and_new_global_allowlists_cannot_mix() {
         let t = "[allowlist]\npaths=['x']\n[[allowlists]]\npaths=['y']\n";
         let err = Config::default()
-            .absorb(parse("f", t).unwrap(), "f", t, false)
+            .merge_file(parse("f", t).unwrap(), "f", t, false)
             .unwrap_err();
         assert!(err.to_string().contains("both [allowlist]"));
     }

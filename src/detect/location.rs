@@ -1,12 +1,14 @@
 //! Byte offsets to 1-based lines and columns, and the text of the line(s)
 //! around a match. Built only for blobs that have a match.
 
+use std::ops::Range;
+
 use memchr::{memchr, memchr_iter, memrchr};
 
 use crate::finding::Position;
 
 /// Longest line excerpt kept around a match on each side, in bytes.
-const LINE_CONTEXT: usize = 160;
+pub const EXCERPT_REACH: usize = 160;
 
 /// Start offsets of every line of a blob.
 pub struct LineIndex {
@@ -31,17 +33,13 @@ impl LineIndex {
     }
 }
 
-/// The byte range of the line(s) holding `span`, trimmed to at most
-/// `LINE_CONTEXT` bytes either side of it (minified files have huge lines).
-pub fn line_around(data: &[u8], span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+/// The byte range of the line(s) holding `span`, without a final CR, trimmed
+/// to at most `reach` bytes either side of it (minified files have huge lines).
+pub fn line_around(data: &[u8], span: Range<usize>, reach: usize) -> Range<usize> {
     // Look no further than the excerpt can reach: on a line of hundreds of
     // megabytes, each finding would otherwise scan the whole line.
-    let lo = span.start.saturating_sub(LINE_CONTEXT);
-    let hi = span
-        .end
-        .saturating_add(LINE_CONTEXT)
-        .min(data.len())
-        .max(span.end);
+    let lo = span.start.saturating_sub(reach);
+    let hi = span.end.saturating_add(reach).min(data.len()).max(span.end);
     let start = memrchr(b'\n', &data[lo..span.start]).map_or(lo, |i| lo + i + 1);
     let end = memchr(b'\n', &data[span.end..hi]).map_or(hi, |i| span.end + i);
     let end = if end > span.end && data[end - 1] == b'\r' {
@@ -50,6 +48,11 @@ pub fn line_around(data: &[u8], span: std::ops::Range<usize>) -> std::ops::Range
         end
     };
     start..end.max(span.end)
+}
+
+/// Whether two byte ranges share a byte.
+pub fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
 }
 
 /// `whole` (a match) clipped to the line(s) of `secret` inside it: a
@@ -88,10 +91,10 @@ mod tests {
     #[test]
     fn line_around_drops_crlf_and_trims_long_lines() {
         let data = b"x\r\nkey=abc\r\ny";
-        assert_eq!(&data[line_around(data, 7..10)], b"key=abc");
+        assert_eq!(&data[line_around(data, 7..10, EXCERPT_REACH)], b"key=abc");
         let long = vec![b'a'; 10_000];
-        let r = line_around(&long, 5000..5010);
-        assert_eq!(r, 5000 - LINE_CONTEXT..5010 + LINE_CONTEXT);
+        let r = line_around(&long, 5000..5010, EXCERPT_REACH);
+        assert_eq!(r, 5000 - EXCERPT_REACH..5010 + EXCERPT_REACH);
     }
 
     #[test]

@@ -15,14 +15,12 @@ use std::{collections::HashMap, ops::Range};
 
 use regex_automata::{util::captures::Captures, Input};
 
-use crate::deep::DeepOptions;
-use crate::finding::{Excerpt, Finding, Fingerprint, Origin, Secret};
+use crate::finding::{Excerpt, Finding, Fingerprint, Origin, Position, Secret, Verification};
 use crate::rules::{basic_auth_user, Candidate, Checksum, Confidence, Rule, RuleSet};
-use crate::verify::Verification;
 
 pub use allow::{inline_allowed, unknown_allow_ids};
 pub use entropy::shannon;
-pub use location::{line_around, LineIndex};
+pub use location::{line_around, overlaps, LineIndex, EXCERPT_REACH};
 pub use selftest::{selftest, ExampleFailure};
 pub use testpath::is_test_path;
 pub use trace::{trace, Outcome, Trace};
@@ -38,8 +36,6 @@ pub struct DetectOptions {
     pub inline_allow: bool,
     /// Findings below this confidence are left out.
     pub min_confidence: Confidence,
-    /// Decoding and archives (applied by [`crate::deep::Deep`]).
-    pub deep: DeepOptions,
     /// Stop a blob's scan after this many findings (0: no limit).
     pub max_findings: usize,
 }
@@ -49,7 +45,6 @@ impl Default for DetectOptions {
         DetectOptions {
             inline_allow: true,
             min_confidence: Confidence::VeryLow,
-            deep: DeepOptions::default(),
             max_findings: 0,
         }
     }
@@ -65,7 +60,7 @@ pub struct Scanned {
 
 /// Why a regex match did not become a finding.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Drop {
+pub enum Filter {
     /// The secret is empty.
     Empty,
     /// The secret fails the checksum its rule requires.
@@ -105,8 +100,8 @@ impl<'r> Detector<'r> {
     /// Scans one blob, stopping after `max_findings` findings (the cap keeps
     /// a file of millions of matches in bounded time and memory).
     pub fn scan_capped(&self, data: &[u8], origin: &Origin) -> Scanned {
-        let path = origin.display_path();
-        let ctx = Context::new(data, origin, &path);
+        let path = origin.known_path();
+        let ctx = Context::new(data, origin, path.as_deref());
         if ctx
             .path
             .is_some_and(|p| self.rules.allows_blob(p, ctx.commit))
@@ -145,12 +140,14 @@ impl<'r> Detector<'r> {
                             break 'rules;
                         }
                         Ok(f) => findings.push(f),
-                        Err(Drop::Checksum(_)) => {
+                        Err(Filter::Checksum(_)) => {
                             let whole = caps.get_match().map(|m| m.range());
                             disproved.extend(secret_span(rule, &caps).or(whole));
                         }
                         Err(
-                            Drop::InlineAllow | Drop::GlobalAllowlist(_) | Drop::RuleAllowlist(_),
+                            Filter::InlineAllow
+                            | Filter::GlobalAllowlist(_)
+                            | Filter::RuleAllowlist(_),
                         ) if !generic => {
                             allowed.extend(caps.get_match().map(|m| m.range()));
                         }
@@ -161,11 +158,15 @@ impl<'r> Detector<'r> {
         }
         findings.extend(self.path_findings(&ctx));
         composite::apply(self.rules, &mut findings);
+        drop_same_secret(self.rules, &mut findings);
         drop_shadowed_generic(&mut findings, &allowed);
         findings.retain(|f| {
             !overlaps_any(&f.span, &disproved) && f.confidence >= self.opts.min_confidence
         });
-        mark_secrets(&mut findings);
+        if findings.len() > 1 {
+            let secrets: Vec<Secret> = findings.iter().map(|f| f.secret.clone()).collect();
+            mark_secrets(&mut findings, &secrets);
+        }
         findings.sort_by_key(|f| (f.span.start, f.span.end));
         Scanned { findings, capped }
     }
@@ -231,26 +232,16 @@ impl<'r> Detector<'r> {
                 let secret = Secret::new(path);
                 let text = format!("file detected: {path}");
                 let at = text.len() - path.len()..text.len();
-                let pos = crate::finding::Position { line: 1, column: 1 };
-                Finding {
-                    rule_id: rule.id.clone(),
-                    description: rule.description.clone(),
-                    severity: rule.severity,
-                    confidence: rule.confidence,
-                    tags: rule.tags.clone(),
-                    fingerprint: Fingerprint::new(&rule.id, &secret),
+                let pos = Position { line: 1, column: 1 };
+                let place = Place {
                     matched: Excerpt::new(text.clone(), at.clone()),
                     line: Excerpt::new(text, at),
-                    secret,
                     span: 0..0,
                     start: pos,
                     end: pos,
                     entropy: 0.0,
-                    origin: ctx.origin.clone(),
-                    decoded: Vec::new(),
-                    remediation: rule.remediation.clone(),
-                    verification: Verification::default(),
-                }
+                };
+                finding(rule, secret, place, ctx.origin)
             })
     }
 
@@ -260,29 +251,29 @@ impl<'r> Detector<'r> {
         rule: &Rule,
         caps: &Captures,
         ctx: &Context<'_>,
-    ) -> Result<Finding, Drop> {
+    ) -> Result<Finding, Filter> {
         let data = ctx.data;
-        let whole = caps.get_match().map(|m| m.range()).ok_or(Drop::Empty)?;
+        let whole = caps.get_match().map(|m| m.range()).ok_or(Filter::Empty)?;
         let span = secret_span(rule, caps).unwrap_or_else(|| trim_newlines(data, whole.clone()));
         let whole = location::own_lines(data, whole, &span);
         let secret_bytes = &data[span.clone()];
         if secret_bytes.is_empty() {
-            return Err(Drop::Empty);
+            return Err(Filter::Empty);
         }
         if let Some(sum) = rule.checksum.filter(|c| !c.verify(secret_bytes)) {
-            return Err(Drop::Checksum(sum.name()));
+            return Err(Filter::Checksum(sum.name()));
         }
         let entropy = shannon(secret_bytes);
         if let Some(min) = rule.entropy {
             if entropy <= min {
-                return Err(Drop::Entropy(entropy, min));
+                return Err(Filter::Entropy(entropy, min));
             }
         }
-        let line_span = location::line_around(data, whole.clone());
+        let line_span = line_around(data, whole.clone(), EXCERPT_REACH);
         let line = &data[line_span.clone()];
         if self.opts.inline_allow && inline_allowed(line, &rule.id, |w| self.rules.get(w).is_some())
         {
-            return Err(Drop::InlineAllow);
+            return Err(Filter::InlineAllow);
         }
         let candidate = Candidate {
             secret: secret_bytes,
@@ -297,10 +288,10 @@ impl<'r> Detector<'r> {
             .iter()
             .position(|a| a.applies_to(&rule.id) && a.allows(&candidate))
         {
-            return Err(Drop::GlobalAllowlist(i));
+            return Err(Filter::GlobalAllowlist(i));
         }
         if let Some(i) = rule.allowlists.iter().position(|a| a.allows(&candidate)) {
-            return Err(Drop::RuleAllowlist(i));
+            return Err(Filter::RuleAllowlist(i));
         }
         let lines = ctx.lines.get_or_init(|| LineIndex::new(data));
         let secret = Secret::new(String::from_utf8_lossy(secret_bytes));
@@ -322,13 +313,7 @@ impl<'r> Detector<'r> {
             Some(p) if rule.is_generic() && is_test_path(p) => Confidence::VeryLow,
             _ => rule.confidence,
         };
-        Ok(Finding {
-            rule_id: rule.id.clone(),
-            description,
-            severity: rule.severity,
-            confidence,
-            tags: rule.tags.clone(),
-            fingerprint: Fingerprint::new(&rule.id, &secret),
+        let place = Place {
             matched: Excerpt::new(
                 String::from_utf8_lossy(&data[whole.clone()]),
                 relative(&whole),
@@ -338,12 +323,44 @@ impl<'r> Detector<'r> {
             end: lines.position(span.end),
             span,
             entropy: entropy as f32,
-            secret,
-            origin: ctx.origin.clone(),
-            decoded: Vec::new(),
-            remediation: rule.remediation.clone(),
-            verification: Verification::default(),
-        })
+        };
+        let mut found = finding(rule, secret, place, ctx.origin);
+        found.description = description;
+        found.confidence = confidence;
+        Ok(found)
+    }
+}
+
+/// Where and how a secret was found: what a finding adds to its rule.
+struct Place {
+    matched: Excerpt,
+    line: Excerpt,
+    span: Range<usize>,
+    start: Position,
+    end: Position,
+    entropy: f32,
+}
+
+/// A finding of `rule`: its secret, where it is, where the bytes came from.
+fn finding(rule: &Rule, secret: Secret, at: Place, origin: &Origin) -> Finding {
+    Finding {
+        rule_id: rule.id.clone(),
+        description: rule.description.clone(),
+        severity: rule.severity,
+        confidence: rule.confidence,
+        tags: rule.tags.clone(),
+        fingerprint: Fingerprint::new(&rule.id, &secret),
+        matched: at.matched,
+        line: at.line,
+        start: at.start,
+        end: at.end,
+        span: at.span,
+        entropy: at.entropy,
+        secret,
+        origin: origin.clone(),
+        decoded: Vec::new(),
+        remediation: rule.remediation.clone(),
+        verification: Verification::default(),
     }
 }
 
@@ -358,13 +375,12 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// The context of `data` from `origin`, whose display path is `path`
-    /// (a git origin with an empty path has no known path yet).
-    pub fn new(data: &'a [u8], origin: &'a Origin, path: &'a str) -> Self {
+    /// The context of `data` from `origin`, whose path (if known yet) is `path`.
+    pub fn new(data: &'a [u8], origin: &'a Origin, path: Option<&'a str>) -> Self {
         Context {
             data,
             origin,
-            path: (!matches!(origin, Origin::Git { path, .. } if path.is_empty())).then_some(path),
+            path,
             commit: origin.commit().map(|c| c.id.as_str()),
             lines: std::cell::OnceCell::new(),
         }
@@ -416,9 +432,7 @@ pub fn unknown_allow_warnings(findings: &[Finding], rules: &RuleSet) -> Vec<Stri
 
 /// Whether `span` overlaps one of `spans`.
 fn overlaps_any(span: &Range<usize>, spans: &[Range<usize>]) -> bool {
-    spans
-        .iter()
-        .any(|s| s.start < span.end && span.start < s.end)
+    spans.iter().any(|s| overlaps(s, span))
 }
 
 /// Drops a generic finding whose secret overlaps a specific rule's finding
@@ -434,15 +448,55 @@ fn drop_shadowed_generic(findings: &mut Vec<Finding>, allowed: &[Range<usize>]) 
     findings.retain(|f| !f.is_generic() || !overlaps_any(&f.span, &specific));
 }
 
-/// Marks every finding's secret in every finding's excerpts, so no excerpt
-/// shows another finding's secret in clear.
-fn mark_secrets(findings: &mut [Finding]) {
+/// No double reports: of specific findings with the same secret span, keeps
+/// the most specific: a rule that checks a checksum, then the match that
+/// read the most text around the secret (`AUTH0_TOKEN=eyJ…` names the
+/// provider; a bare JWT rule does not), then the rule with the longest
+/// keyword (`atctt3xffgn0` says more than `atctt3`), then the first rule.
+fn drop_same_secret(rules: &RuleSet, findings: &mut Vec<Finding>) {
+    /// How specific a finding is: checksum, context read, longest keyword.
+    type Specificity = (bool, usize, usize);
     if findings.len() < 2 {
         return;
     }
-    let secrets: Vec<Secret> = findings.iter().map(|f| f.secret.clone()).collect();
+    let mut best: HashMap<(usize, usize), (usize, Specificity)> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        if f.is_generic() {
+            continue;
+        }
+        let rule = rules.get(&f.rule_id);
+        // Text read around the secret; a delimiter or two does not count.
+        let context = f.matched.text().len().saturating_sub(f.span.len()) / 3;
+        let len = (
+            rule.is_some_and(|r| r.checksum.is_some()),
+            context,
+            rule.and_then(|r| r.keywords.iter().map(String::len).max())
+                .unwrap_or(0),
+        );
+        best.entry((f.span.start, f.span.end))
+            .and_modify(|b| {
+                if len > b.1 {
+                    *b = (i, len);
+                }
+            })
+            .or_insert((i, len));
+    }
+    if best.len() == findings.iter().filter(|f| !f.is_generic()).count() {
+        return;
+    }
+    let mut i = 0;
+    findings.retain(|f| {
+        let keep = f.is_generic() || best[&(f.span.start, f.span.end)].0 == i;
+        i += 1;
+        keep
+    });
+}
+
+/// Marks each of `secrets` in every finding's excerpts, so no excerpt shows
+/// another finding's secret (or its encoded text) in clear.
+pub fn mark_secrets(findings: &mut [Finding], secrets: &[Secret]) {
     for f in findings.iter_mut() {
-        for s in &secrets {
+        for s in secrets {
             f.line.mark(s);
             f.matched.mark(s);
         }

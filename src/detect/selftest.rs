@@ -1,6 +1,7 @@
 //! Rule self-test: every rule's examples must be reported by the full
 //! detector (prefilter, regex, entropy, allowlists) and none of its negative
-//! examples; a failure names the stage that dropped the example.
+//! examples, and no other specific rule may report the same text as a
+//! specific rule's example; a failure names the stage that dropped the example.
 
 use super::trace::why_missed;
 use super::Detector;
@@ -69,10 +70,27 @@ pub fn selftest(rules: &RuleSet) -> Vec<ExampleFailure> {
         for (text, positive) in cases.chain(negatives) {
             counts[positive as usize] += 1;
             let index = counts[positive as usize];
-            let found = detector
-                .scan(text.as_bytes(), &origin)
-                .iter()
-                .any(|f| f.rule_id == rule.id);
+            let findings = detector.scan(text.as_bytes(), &origin);
+            let found = findings.iter().any(|f| f.rule_id == rule.id);
+            if positive && found && !rule.is_generic() {
+                // No double reports: another specific rule must not report
+                // the same text as this one.
+                let twin = findings.iter().find(|o| {
+                    o.rule_id != rule.id
+                        && !o.is_generic()
+                        && findings
+                            .iter()
+                            .any(|f| f.rule_id == rule.id && overlap_not_nested(&f.span, &o.span))
+                });
+                if let Some(twin) = twin {
+                    failures.push(failure(
+                        rule,
+                        index,
+                        true,
+                        format!("also reported by rule '{}' (a double report)", twin.rule_id),
+                    ));
+                }
+            }
             if found != positive {
                 let reason = if positive {
                     why_missed(&detector, rule, text.as_bytes(), &origin)
@@ -84,6 +102,15 @@ pub fn selftest(rules: &RuleSet) -> Vec<ExampleFailure> {
         }
     }
     failures
+}
+
+/// Spans that overlap without one holding the other: two reports of one
+/// secret. (A credential file holding a key, such as a service-account JSON
+/// with its private key, is two secrets.)
+fn overlap_not_nested(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
+    let overlap = a.start < b.end && b.start < a.end;
+    let nested = (a.start <= b.start && b.end <= a.end) || (b.start <= a.start && a.end <= b.end);
+    overlap && (!nested || a == b)
 }
 
 fn failure(rule: &Rule, index: usize, positive: bool, reason: String) -> ExampleFailure {

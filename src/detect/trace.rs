@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use regex_automata::{util::captures::Captures, Input};
 
-use super::{location, secret_span, Context, Detector, Drop, LineIndex};
+use super::{location, secret_span, Context, Detector, Filter, LineIndex};
 use crate::finding::{Origin, Secret};
 use crate::rules::{Candidate, Confidence, Rule};
 
@@ -68,8 +68,8 @@ pub fn trace(
     lines: Option<RangeInclusive<usize>>,
     only: Option<&str>,
 ) -> Vec<Trace> {
-    let path = origin.display_path();
-    let ctx = Context::new(data, origin, &path);
+    let path = origin.known_path();
+    let ctx = Context::new(data, origin, path.as_deref());
     let index = LineIndex::new(data);
     let reported = detector.scan(data, origin);
     let lower = String::from_utf8_lossy(data).to_ascii_lowercase();
@@ -139,8 +139,8 @@ pub(super) fn why_missed(
         Some(t) => t.outcome.to_string(),
         None if traces.is_empty() => {
             let lower = String::from_utf8_lossy(data).to_ascii_lowercase();
-            let path = origin.display_path();
-            let ctx = Context::new(data, origin, &path);
+            let path = origin.known_path();
+            let ctx = Context::new(data, origin, path.as_deref());
             match keywords_absent(rule, &lower).or_else(|| path_filter(rule, &ctx)) {
                 Some(o) => o.to_string(),
                 None => "the regex does not match".into(),
@@ -217,7 +217,8 @@ fn evaluate(
     };
     let candidate = || {
         let whole = caps.get_match().map(|m| m.range()).unwrap_or_default();
-        let line = &ctx.data[location::line_around(ctx.data, whole.clone())];
+        let line =
+            &ctx.data[location::line_around(ctx.data, whole.clone(), location::EXCERPT_REACH)];
         Candidate {
             secret: &ctx.data[span.clone()],
             matched: &ctx.data[whole],
@@ -227,14 +228,14 @@ fn evaluate(
         }
     };
     match drop {
-        Drop::Empty => dropped("secret", "the secret group is empty"),
-        Drop::Checksum(name) => {
+        Filter::Empty => dropped("secret", "the secret group is empty"),
+        Filter::Checksum(name) => {
             let what = crate::rules::Checksum::parse(name).map_or("", |c| c.requirement());
             dropped("checksum", format!("fails its checksum ({name}): {what}"))
         }
-        Drop::Entropy(e, min) => dropped("entropy", format!("entropy {e:.2} <= {min}")),
-        Drop::InlineAllow => dropped("inline allow", "an allow comment is on the line"),
-        Drop::GlobalAllowlist(i) => {
+        Filter::Entropy(e, min) => dropped("entropy", format!("entropy {e:.2} <= {min}")),
+        Filter::InlineAllow => dropped("inline allow", "an allow comment is on the line"),
+        Filter::GlobalAllowlist(i) => {
             let a = &detector.rules.global_allowlists()[i];
             let why = a.reason(&candidate()).unwrap_or_default();
             let stage = if why.starts_with("stopword") {
@@ -248,7 +249,7 @@ fn evaluate(
             };
             dropped(stage, format!("global allowlist \"{}\": {why}", name(a)))
         }
-        Drop::RuleAllowlist(i) => {
+        Filter::RuleAllowlist(i) => {
             let a = &rule.allowlists[i];
             let why = a.reason(&candidate()).unwrap_or_default();
             dropped(

@@ -6,9 +6,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{RenderOptions, Report};
-use crate::config::Remediation;
 use crate::finding::Finding;
-use crate::verify::Verification;
+use crate::finding::Verification;
+use crate::rules::Remediation;
 
 /// One finding as written in JSON.
 #[derive(Serialize)]

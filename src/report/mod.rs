@@ -23,6 +23,8 @@ pub struct Report {
     pub duration: Duration,
     /// A signal stopped the scan: the findings are those found so far.
     pub interrupted: bool,
+    /// Known findings left out (baseline, ignore files, leakhound's own files).
+    pub suppressed: usize,
 }
 
 impl Report {
@@ -34,6 +36,7 @@ impl Report {
             stats,
             duration,
             interrupted: false,
+            suppressed: 0,
         }
     }
 }

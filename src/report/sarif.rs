@@ -5,16 +5,207 @@
 
 use std::io::{self, Write};
 
-use serde_json::{json, Value};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{RenderOptions, Report};
-use crate::finding::Finding;
+use crate::finding::{hex, Finding};
 use crate::rules::{Confidence, Rule, RuleSet, Severity};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/leakhound/leakhound";
 
+// The subset of SARIF 2.1.0 leakhound writes. Fields are declared in
+// alphabetical order, the order the output has always had.
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    automation_details: AutomationDetails,
+    invocations: [Invocation; 1],
+    results: Vec<SarifResult<'a>>,
+    tool: Tool<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version_control_provenance: Option<[VersionControl<'a>; 1]>,
+}
+
+#[derive(Serialize)]
+struct AutomationDetails {
+    id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<Location<'static>>,
+    message: Message,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<CommitProperty<'a>>,
+    uri: String,
+}
+
+#[derive(Serialize)]
+struct CommitProperty<'a> {
+    commit: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    end_column: usize,
+    end_line: usize,
+    snippet: Message,
+    start_column: usize,
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'a> {
+    information_uri: &'static str,
+    name: &'static str,
+    rules: Vec<Descriptor<'a>>,
+    semantic_version: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Descriptor<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    default_configuration: Option<DefaultConfiguration>,
+    full_description: Message,
+    help: Help,
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<DescriptorProperties<'a>>,
+    short_description: Message,
+}
+
+#[derive(Serialize)]
+struct DefaultConfiguration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct Help {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    markdown: Option<String>,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct DescriptorProperties<'a> {
+    confidence: &'static str,
+    precision: &'static str,
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+    tags: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    level: &'static str,
+    locations: [Location<'a>; 1],
+    message: Message,
+    partial_fingerprints: PartialFingerprints,
+    properties: ResultProperties<'a>,
+    rank: f64,
+    rule_id: &'a str,
+    rule_index: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PartialFingerprints {
+    #[serde(rename = "leakhound/v1")]
+    leakhound_v1: String,
+    primary_location_line_hash: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultProperties<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit_message: Option<&'a str>,
+    confidence: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    decoded: &'a [&'static str],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    entropy: f64,
+    fingerprint: String,
+    severity: &'static str,
+    verification: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification_identity: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification_reason: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VersionControl<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    branch: Option<&'a str>,
+    repository_uri: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revision_id: Option<&'a str>,
+}
+
+/// Writes `report` as one SARIF log.
 pub fn render(
     report: &Report,
     rules: &RuleSet,
@@ -24,84 +215,112 @@ pub fn render(
     let mut used: Vec<&str> = report.findings.iter().map(|f| &*f.rule_id).collect();
     used.sort_unstable();
     used.dedup();
-    let descriptors: Vec<Value> = used.iter().map(|id| descriptor(id, rules)).collect();
-    let results: Vec<Value> = report
+    let results = report
         .findings
         .iter()
         .map(|f| result(f, used.binary_search(&&*f.rule_id).unwrap_or(0), opts))
         .collect();
-    let mut notifications: Vec<Value> = report
+    let mut notifications: Vec<Notification> = report
         .stats
         .skips
         .iter()
         .filter(|s| s.reason.is_fault())
-        .map(|s| {
-            json!({
-                "level": "note",
-                "message": { "text": format!("skipped {}: {}", s.path, s.reason) },
-                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&s.path) } } }],
-            })
+        .map(|s| Notification {
+            level: "note",
+            locations: vec![Location {
+                physical_location: PhysicalLocation {
+                    artifact_location: ArtifactLocation {
+                        properties: None,
+                        uri: uri(&s.path),
+                    },
+                    region: None,
+                },
+            }],
+            message: Message {
+                text: format!("skipped {}: {}", s.path, s.reason),
+            },
         })
         .collect();
     if report.interrupted {
-        notifications.push(json!({
-            "level": "error",
-            "message": { "text": "scan interrupted by a signal: results are incomplete" },
-        }));
+        notifications.push(Notification {
+            level: "error",
+            locations: Vec::new(),
+            message: Message {
+                text: "scan interrupted by a signal: results are incomplete".into(),
+            },
+        });
     }
-    let mut doc = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "leakhound",
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": INFORMATION_URI,
-                "rules": descriptors,
-            }},
-            "automationDetails": { "id": "leakhound/" },
-            "invocations": [{
-                "executionSuccessful": !report.interrupted,
-                "toolExecutionNotifications": notifications,
+    let log = Log {
+        schema: SCHEMA,
+        runs: [Run {
+            automation_details: AutomationDetails { id: "leakhound/" },
+            invocations: [Invocation {
+                execution_successful: !report.interrupted,
+                tool_execution_notifications: notifications,
             }],
-            "results": results,
+            results,
+            tool: Tool {
+                driver: Driver {
+                    information_uri: INFORMATION_URI,
+                    name: "leakhound",
+                    rules: used.iter().map(|id| descriptor(id, rules)).collect(),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                },
+            },
+            version_control_provenance: report.stats.repository.as_ref().map(|repo| {
+                [VersionControl {
+                    branch: repo.branch.as_deref(),
+                    repository_uri: &repo.uri,
+                    revision_id: repo.revision.as_deref(),
+                }]
+            }),
         }],
-    });
-    if let Some(repo) = &report.stats.repository {
-        let mut details = json!({ "repositoryUri": repo.uri });
-        if let Some(rev) = &repo.revision {
-            details["revisionId"] = json!(rev);
-        }
-        if let Some(branch) = &repo.branch {
-            details["branch"] = json!(branch);
-        }
-        doc["runs"][0]["versionControlProvenance"] = json!([details]);
-    }
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+        version: "2.1.0",
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }
 
-fn descriptor(id: &str, rules: &RuleSet) -> Value {
+fn descriptor<'a>(id: &str, rules: &'a RuleSet) -> Descriptor<'a> {
+    let text = |t: &str| Message {
+        text: t.to_string(),
+    };
     let Some(rule) = rules.get(id) else {
-        return json!({ "id": id, "shortDescription": { "text": id }, "fullDescription": { "text": id }, "help": { "text": id } });
+        return Descriptor {
+            default_configuration: None,
+            full_description: text(id),
+            help: Help {
+                markdown: None,
+                text: id.to_string(),
+            },
+            id: id.to_string(),
+            name: None,
+            properties: None,
+            short_description: text(id),
+        };
     };
     let description = truncate(&rule.description, 1024);
-    let (text, markdown) = help(&description, rule);
+    let (help, markdown) = help(&description, rule);
     let tags = unique_tags(&rule.tags);
-    json!({
-        "id": id,
-        "name": pascal_case(id),
-        "shortDescription": { "text": description },
-        "fullDescription": { "text": description },
-        "help": { "text": text, "markdown": markdown },
-        "defaultConfiguration": { "level": level(rule.severity) },
-        "properties": {
-            "tags": tags,
-            "precision": precision(rule.confidence),
-            "confidence": rule.confidence.as_str(),
-            "security-severity": security_severity(rule.severity),
+    Descriptor {
+        default_configuration: Some(DefaultConfiguration {
+            level: level(rule.severity),
+        }),
+        full_description: text(&description),
+        help: Help {
+            markdown: Some(markdown),
+            text: help,
         },
-    })
+        id: id.to_string(),
+        name: Some(pascal_case(id)),
+        properties: Some(DescriptorProperties {
+            confidence: rule.confidence.as_str(),
+            precision: precision(rule.confidence),
+            security_severity: security_severity(rule.severity),
+            tags,
+        }),
+        short_description: text(&description),
+    }
 }
 
 /// A rule's help as text and markdown: what to do (revoke, rotate, logs),
@@ -138,61 +357,63 @@ fn help(description: &str, rule: &Rule) -> (String, String) {
     (text, markdown)
 }
 
-fn result(f: &Finding, rule_index: usize, opts: &RenderOptions) -> Value {
+fn result<'a>(f: &'a Finding, rule_index: usize, opts: &RenderOptions) -> SarifResult<'a> {
     let path = f.origin.display_path();
-    let mut properties = json!({
-        "fingerprint": f.fingerprint.to_hex(),
-        "severity": f.severity.as_str(),
-        "confidence": f.confidence.as_str(),
-        "entropy": (f.entropy as f64 * 1000.0).round() / 1000.0,
-    });
-    if let Some(c) = f.origin.commit() {
-        properties["commit"] = json!(c.id);
-        properties["author"] = json!(c.author);
-        properties["email"] = json!(c.email);
-        properties["date"] = json!(c.date);
-        properties["commitMessage"] = json!(c.message);
-    }
-    if !f.decoded.is_empty() {
-        properties["decoded"] = json!(f.decoded);
-    }
-    properties["verification"] = json!(f.verification.state());
-    if let Some(id) = f.verification.identity() {
-        properties["verificationIdentity"] = json!(id);
-    }
-    if let Some(why) = f.verification.reason() {
-        properties["verificationReason"] = json!(why);
-    }
-    let mut location = json!({
-        "physicalLocation": {
-            "artifactLocation": { "uri": uri(&path) },
-            "region": {
-                "startLine": f.start.line,
-                "startColumn": f.start.column,
-                "endLine": f.end.line,
-                "endColumn": f.end.column.max(f.start.column.saturating_add(usize::from(f.end.line == f.start.line))),
-                "snippet": { "text": f.line.render(opts.redact) },
+    let commit = f.origin.commit();
+    let region = Region {
+        end_column: f.end.column.max(
+            f.start
+                .column
+                .saturating_add(usize::from(f.end.line == f.start.line)),
+        ),
+        end_line: f.end.line,
+        snippet: Message {
+            text: f.line.render(opts.redact),
+        },
+        start_column: f.start.column,
+        start_line: f.start.line,
+    };
+    SarifResult {
+        level: if f.verification.is_live() {
+            "error"
+        } else {
+            level(f.severity)
+        },
+        locations: [Location {
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    properties: commit.map(|c| CommitProperty { commit: &c.id }),
+                    uri: uri(&path),
+                },
+                region: Some(region),
             },
+        }],
+        message: Message {
+            text: format!("{} found: {}", f.description, f.secret.shown(opts.redact)),
         },
-    });
-    let mut value = json!({
-        "ruleId": &*f.rule_id,
-        "ruleIndex": rule_index,
-        "level": if f.verification.is_live() { "error" } else { level(f.severity) },
-        "rank": rank(f.confidence),
-        "message": { "text": format!("{} found: {}", f.description, f.secret.shown(opts.redact)) },
-        "locations": [],
-        "partialFingerprints": {
-            "primaryLocationLineHash": line_hash(f, &path),
-            "leakhound/v1": f.fingerprint.to_hex(),
+        partial_fingerprints: PartialFingerprints {
+            leakhound_v1: f.fingerprint.to_hex(),
+            primary_location_line_hash: line_hash(f, &path),
         },
-        "properties": properties,
-    });
-    if let Some(c) = f.origin.commit() {
-        location["physicalLocation"]["artifactLocation"]["properties"] = json!({ "commit": c.id });
+        properties: ResultProperties {
+            author: commit.map(|c| c.author.as_str()),
+            commit: commit.map(|c| c.id.as_str()),
+            commit_message: commit.map(|c| c.message.as_str()),
+            confidence: f.confidence.as_str(),
+            date: commit.map(|c| c.date.as_str()),
+            decoded: &f.decoded,
+            email: commit.map(|c| c.email.as_str()),
+            entropy: (f.entropy as f64 * 1000.0).round() / 1000.0,
+            fingerprint: f.fingerprint.to_hex(),
+            severity: f.severity.as_str(),
+            verification: f.verification.state(),
+            verification_identity: f.verification.identity(),
+            verification_reason: f.verification.reason(),
+        },
+        rank: rank(f.confidence),
+        rule_id: &f.rule_id,
+        rule_index,
     }
-    value["locations"] = json!([location]);
-    value
 }
 
 /// A stable per-alert hash for GitHub: rule, secret and path (not the line
@@ -203,8 +424,7 @@ fn line_hash(f: &Finding, path: &str) -> String {
     h.update([0]);
     h.update(path.as_bytes());
     let digest = h.finalize();
-    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{hex}:1")
+    format!("{}:1", hex(&digest[..8]))
 }
 
 fn level(s: Severity) -> &'static str {
@@ -329,8 +549,8 @@ mod tests {
             redact: true,
             color: false,
         };
-        let v = result(&finding, 0, &opts);
+        let v = serde_json::to_value(result(&finding, 0, &opts)).unwrap();
         let region = &v["locations"][0]["physicalLocation"]["region"];
-        assert_eq!(region["endColumn"], json!(usize::MAX));
+        assert_eq!(region["endColumn"], serde_json::json!(usize::MAX));
     }
 }

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::{summary, RenderOptions, Report};
-use crate::verify::{Unchecked, Verification};
+use crate::finding::{Unchecked, Verification};
 
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let paint = |code: &str, s: &str| {
@@ -76,7 +76,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::finding::{CommitInfo, Finding, Origin, Position};
+    use crate::finding::{BlobId, CommitInfo, Finding, Origin, Position};
 
     /// Found by the `report` fuzz target (fuzz/regressions/report/): a
     /// commit id whose eighth byte is inside a multi-byte character.
@@ -90,8 +90,8 @@ mod tests {
             message: "m".into(),
         };
         let origin = Origin::Git {
-            path: "p".into(),
-            blob: "b".into(),
+            path: Some("p".into()),
+            blob: BlobId::from([0; 20]),
             commit: Some(Arc::new(commit)),
         };
         let at = Position { line: 1, column: 1 };

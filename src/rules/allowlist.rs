@@ -3,20 +3,10 @@
 //! and stopwords in the secret; `OR` allows when any present criterion
 //! holds, `AND` when all present criteria hold.
 
-use crate::config::AllowlistSyntax;
+pub use crate::config::RegexTarget;
+use crate::config::{AllowlistSyntax, Condition};
 
-use super::pattern::LazyPattern;
-
-/// What an allowlist's `regexes` are tested against.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RegexTarget {
-    /// The secret (default).
-    Secret,
-    /// The whole regex match.
-    Match,
-    /// The line(s) of the match.
-    Line,
-}
+use super::pattern::{Compile, LazyPattern};
 
 /// The facts about one candidate finding that allowlists look at.
 #[derive(Clone, Copy, Debug)]
@@ -49,29 +39,10 @@ pub struct Allowlist {
 }
 
 impl Allowlist {
-    /// Builds an allowlist; with `eager`, its regexes compile now (errors
-    /// are one line), else on first use.
-    pub fn new(syntax: &AllowlistSyntax, eager: bool) -> Result<Allowlist, String> {
-        let and = match syntax
-            .condition
-            .as_deref()
-            .map(str::to_ascii_uppercase)
-            .as_deref()
-        {
-            None | Some("") | Some("OR") | Some("||") => false,
-            Some("AND") | Some("&&") => true,
-            Some(other) => return Err(format!("allowlist condition '{other}' is not AND or OR")),
-        };
-        let target = match syntax.regex_target.as_deref() {
-            None | Some("") | Some("secret") => RegexTarget::Secret,
-            Some("match") => RegexTarget::Match,
-            Some("line") => RegexTarget::Line,
-            Some(other) => {
-                return Err(format!(
-                    "allowlist regexTarget '{other}' is not secret, match or line"
-                ))
-            }
-        };
+    /// Builds an allowlist whose regexes compile `when` said (errors are one line).
+    pub fn new(syntax: &AllowlistSyntax, when: Compile) -> Result<Allowlist, String> {
+        let and = syntax.condition.unwrap_or_default() == Condition::And;
+        let target = syntax.regex_target.unwrap_or_default();
         if syntax.commits.is_empty()
             && syntax.paths.is_empty()
             && syntax.regexes.is_empty()
@@ -82,7 +53,7 @@ impl Allowlist {
         let compile = |list: &[String], what: &str| -> Result<Vec<LazyPattern>, String> {
             list.iter()
                 .map(|p| {
-                    LazyPattern::new(p, eager).map_err(|e| format!("allowlist {what} '{p}': {e}"))
+                    LazyPattern::new(p, when).map_err(|e| format!("allowlist {what} '{p}': {e}"))
                 })
                 .collect()
         };
@@ -206,7 +177,7 @@ mod tests {
 
     fn list(toml_text: &str) -> Allowlist {
         let syntax: AllowlistSyntax = toml::from_str(toml_text).unwrap();
-        Allowlist::new(&syntax, true).unwrap()
+        Allowlist::new(&syntax, Compile::Now).unwrap()
     }
 
     fn cand<'a>(secret: &'a str, line: &'a str, path: &'a str) -> Candidate<'a> {
@@ -245,8 +216,9 @@ mod tests {
     #[test]
     fn rejects_empty_and_unknown_values() {
         let empty: AllowlistSyntax = toml::from_str("description='x'").unwrap();
-        assert!(Allowlist::new(&empty, true).is_err());
-        let bad: AllowlistSyntax = toml::from_str("condition='XOR'\npaths=['a']").unwrap();
-        assert!(Allowlist::new(&bad, true).unwrap_err().contains("XOR"));
+        assert!(Allowlist::new(&empty, Compile::Now).is_err());
+        // An unknown condition is refused when the file is read.
+        let bad = toml::from_str::<AllowlistSyntax>("condition='XOR'\npaths=['a']");
+        assert!(bad.unwrap_err().to_string().contains("XOR"));
     }
 }

@@ -11,7 +11,7 @@
 //! names = ["pandadoc"]           # provider names, as part of a key or variable
 //! secret = '''[a-f0-9]{40}'''    # the secret's shape: bounded, no capture groups
 //! hosts = ["api.pandadoc.com"]   # optional: for URL and header forms
-//! keys = ["key", "token"]        # optional: words a key must also hold
+//! keys = ["key", "token"]        # optional: credential words a key must also hold
 //! ```
 //!
 //! In a name, `-`, `_` and a space match any one separator or none
@@ -21,29 +21,29 @@
 //! syntax itself spans lines (a YAML block scalar, an XML element, a section
 //! header above its key).
 
-use serde::Deserialize;
-
-/// `[rules.context]` as written.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ContextSyntax {
-    /// Provider names (and env/SDK/config names) that mark the context.
-    #[serde(default)]
-    pub names: Vec<String>,
-    /// The secret's shape: a regex fragment without capture groups.
-    pub secret: String,
-    /// API hosts, for URLs (`?key=`, `user:secret@host`) and header lines.
-    #[serde(default)]
-    pub hosts: Vec<String>,
-    /// Words a key or variable must also hold (`key`, `token`); any when empty.
-    #[serde(default)]
-    pub keys: Vec<String>,
-}
+use crate::config::ContextSyntax;
 
 /// Identifier characters inside a key path: `a.b-c_d`, `ENV["X"]`, `[:a][:b]`, `$x`, `\"x\"`.
 const ID: &str = r#"[\w.\-\[\]:'"$\\]"#;
 /// After the secret: a delimiter, or the end of the line (never the next line).
 const END: &str = r#"(?:[ \t"'`;,)\]}<>&|\\#]|\r|(?m:$))"#;
+/// Credential words a key must hold (with the provider's name), when `keys` is empty.
+const KEYS: &[&str] = &[
+    "key",
+    "token",
+    "secret",
+    "pass",
+    "pwd",
+    "auth",
+    "cred",
+    "sid",
+    "bearer",
+    "signature",
+    "private",
+    "access",
+    "api",
+    "session",
+];
 /// Key words of a key under a provider's section header, when `keys` is empty.
 const SECTION_KEYS: &[&str] = &[
     "key",
@@ -84,14 +84,17 @@ pub fn expand(ctx: &ContextSyntax) -> Result<String, String> {
                 .collect::<Vec<_>>()
                 .join("|")
         );
-        // The key: the name inside an identifier or key path, optionally
-        // with one of `keys` after it, then up to 3 words ("pandadoc api key = ").
-        let key = match ctx.keys.is_empty() {
-            true => format!("{name}{ID}{{0,40}}?"),
-            false => format!("{name}{ID}{{0,30}}?(?i:{}){ID}{{0,20}}?", words(&ctx.keys)),
+        // The key: the name and a credential word (`keys`, or a built-in
+        // list) in one identifier or key path, either order, or a few words
+        // apart ("pandadoc api token = ").
+        let keys = match ctx.keys.is_empty() {
+            true => KEYS.join("|"),
+            false => words(&ctx.keys),
         };
-        let key_words = format!("{key}(?:[ \\t]{{1,3}}[\\w.\\-]{{1,20}}){{0,3}}?");
-        alts.push(assignment(&key_words, &s));
+        let key = format!(
+            "(?:{name}(?:{ID}|[ \\t]){{0,30}}?(?i:{keys}){ID}{{0,20}}?|(?i:{keys}){ID}{{0,30}}?{name}{ID}{{0,20}}?)"
+        );
+        alts.push(assignment(&key, &s));
         alts.push(flag(&key, &s));
         alts.push(call(&name, &s));
         alts.push(xml_element(&key, &s));
@@ -184,10 +187,11 @@ fn words(list: &[String]) -> String {
 /// `key = value` in code and config: `=`, `:=`, `::=`, `.=`, `+=`, `?=`,
 /// `??=`, `||=`, `=>`, `:` (YAML, JSON, headers), `,` (`define('K', 'v')`,
 /// `setenv("K", "v")`), `<-` (R); a type annotation (`key: String = `);
+/// a type after the key (`var k string = `);
 /// the value bare, quoted (`r"…"`, `@"…"`, `\"…\"`) or a YAML block scalar.
 fn assignment(key: &str, s: &str) -> String {
     format!(
-        "{key}[ \\t]{{0,8}}(?::[ \\t]{{0,4}}&?[\\w<>\\[\\]?.']{{1,30}}[ \\t]{{0,4}})?\
+        "{key}(?:[ \\t]{{1,3}}[\\w.\\-]{{1,20}}){{0,2}}?[ \\t]{{0,8}}(?::[ \\t]{{0,4}}&?[\\w<>\\[\\]?.']{{1,30}}[ \\t]{{0,4}})?\
          (?:=|:=|::=|\\.=|\\+=|\\?=|\\?\\?=|\\|\\|=|=>|:|,|<-)[ \\t]{{0,8}}\
          (?:[rRbBuUf@$]?\\\\?[\"'`]|[|>][-+]?[ \\t]*\\r?\\n[ \\t]{{1,20}})?{s}{END}"
     )
@@ -338,6 +342,7 @@ mod tests {
     #[test]
     fn other_operators() {
         finds(&format!("pandadoc_key ::= {V}"));
+        misses(&format!("pandadoc_version = \"{V}\""));
         finds(&format!("PANDADOC_KEY ?= {V}"));
         finds(&format!("pandadoc_key <- \"{V}\""));
     }

@@ -12,58 +12,16 @@ mod re2;
 
 use std::{collections::HashMap, sync::Arc};
 
-use serde::Serialize;
-
-pub use crate::config::Confidence;
-use crate::config::{Config, ConfigError, Remediation, RuleEntry, SourceLine};
-use crate::verify::Verifier;
+pub use crate::config::{Confidence, Severity};
+use crate::config::{Config, ConfigError, RuleEntry, SourceLine};
+pub use crate::config::{Remediation, Verifier};
 
 pub use allowlist::{Allowlist, Candidate, RegexTarget};
 pub use checksum::{basic_auth_user, Checksum};
 
-pub use context::ContextSyntax;
-pub use pattern::{LazyPattern, Pattern};
-pub use prefilter::{Hit, Prefilter};
-
-/// How bad a leak of this kind is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Informational.
-    Info,
-    /// Low.
-    Low,
-    /// Medium (the default for user rules).
-    Medium,
-    /// High.
-    High,
-    /// Critical.
-    Critical,
-}
-
-impl Severity {
-    fn parse(s: &str) -> Option<Severity> {
-        Some(match s.to_ascii_lowercase().as_str() {
-            "info" => Severity::Info,
-            "low" => Severity::Low,
-            "medium" => Severity::Medium,
-            "high" => Severity::High,
-            "critical" => Severity::Critical,
-            _ => return None,
-        })
-    }
-
-    /// The lowercase name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-}
+pub use crate::config::ContextSyntax;
+pub use pattern::{Compile, LazyPattern, Pattern};
+pub use prefilter::{Hit, Prefilter, Workload};
 
 /// One compiled rule.
 #[derive(Debug)]
@@ -148,14 +106,7 @@ impl Rule {
             .map(context::expand)
             .transpose()
             .map_err(&fail)?;
-        let severity = match &s.severity {
-            None => Severity::Medium,
-            Some(v) => Severity::parse(v).ok_or_else(|| {
-                fail(format!(
-                    "severity '{v}' is not one of critical, high, medium, low, info"
-                ))
-            })?,
-        };
+        let severity = s.severity.unwrap_or(Severity::Medium);
         let checksum = s
             .checksum
             .as_deref()
@@ -170,24 +121,24 @@ impl Rule {
             .transpose()?;
         // Built-in rules are proven by their self-test and compile on first
         // use; user rules compile now, so a mistake is reported at load.
-        let eager = !entry.builtin;
+        let when = compile_when(entry.builtin);
         let path = s
             .path
             .as_deref()
-            .map(|p| LazyPattern::new(p, eager).map_err(|e| fail(format!("path: {e}"))))
+            .map(|p| LazyPattern::new(p, when).map_err(|e| fail(format!("path: {e}"))))
             .transpose()?;
         let regex = s
             .regex
             .as_deref()
             .or(context_regex.as_deref())
-            .map(|p| LazyPattern::new(p, false))
+            .map(|p| LazyPattern::new(p, Compile::OnFirstUse))
             .transpose()
             .map_err(&fail)?;
         let allowlists = s
             .allowlist
             .iter()
             .chain(&s.allowlists)
-            .map(|a| Allowlist::new(a, eager).map_err(&fail))
+            .map(|a| Allowlist::new(a, when).map_err(&fail))
             .collect::<Result<Vec<_>, _>>()?;
         let verifier = s
             .verify
@@ -235,7 +186,7 @@ impl Rule {
             verifier,
             regex,
         };
-        if eager {
+        if when == Compile::Now {
             rule.check_regex().map_err(fail)?;
         }
         Ok(rule)
@@ -293,16 +244,16 @@ pub struct RuleSet {
 impl RuleSet {
     /// Compiles a merged configuration, for scanning much data.
     pub fn new(config: &Config) -> Result<RuleSet, ConfigError> {
-        RuleSet::build(config, true)
+        RuleSet::build(config, Workload::Bulk)
     }
 
     /// Compiles a merged configuration for a quick scan of a few small
     /// inputs (staged changes): cheaper to build, a little slower per byte.
     pub fn new_for_small_inputs(config: &Config) -> Result<RuleSet, ConfigError> {
-        RuleSet::build(config, false)
+        RuleSet::build(config, Workload::SmallInputs)
     }
 
-    fn build(config: &Config, bulk: bool) -> Result<RuleSet, ConfigError> {
+    fn build(config: &Config, workload: Workload) -> Result<RuleSet, ConfigError> {
         let rules = config
             .rules
             .iter()
@@ -312,12 +263,13 @@ impl RuleSet {
             .allowlists
             .iter()
             .map(|a| {
-                let list = Allowlist::new(&a.syntax, !a.builtin).map_err(|message| {
-                    ConfigError::Invalid {
-                        at: a.at.clone(),
-                        message,
-                    }
-                })?;
+                let list =
+                    Allowlist::new(&a.syntax, compile_when(a.builtin)).map_err(|message| {
+                        ConfigError::Invalid {
+                            at: a.at.clone(),
+                            message,
+                        }
+                    })?;
                 if let Some(unknown) = list
                     .target_rules
                     .iter()
@@ -355,7 +307,8 @@ impl RuleSet {
         let composite = rules
             .iter()
             .any(|r| r.skip_report || !r.required.is_empty());
-        let prefilter = Prefilter::new(rules.iter().map(|r| r.keywords.as_slice()), bulk);
+        let prefilter = Prefilter::new(rules.iter().map(|r| r.keywords.as_slice()), workload)
+            .map_err(|e| ConfigError::Keywords(e.to_string()))?;
         let by_id = rules
             .iter()
             .enumerate()
@@ -414,5 +367,15 @@ impl RuleSet {
         self.global
             .iter()
             .any(|a| a.target_rules.is_empty() && a.allows_blob(path, commit))
+    }
+}
+
+/// Built-in patterns are proven by their self-test and compile on first
+/// use; a user's compile at load, so a mistake is reported with its file.
+fn compile_when(builtin: bool) -> Compile {
+    if builtin {
+        Compile::OnFirstUse
+    } else {
+        Compile::Now
     }
 }

@@ -49,8 +49,17 @@ impl Pattern {
     }
 }
 
+/// When a [`LazyPattern`] compiles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compile {
+    /// At once: a bad (user) pattern is reported at load.
+    Now,
+    /// On first use: a (built-in) rule that never gets a candidate costs nothing.
+    OnFirstUse,
+}
+
 /// A pattern compiled on first use, so rules that never get a candidate cost
-/// nothing; or at once (`eager`), to report a bad user pattern at load.
+/// nothing; or at once, to report a bad user pattern at load.
 #[derive(Debug)]
 pub struct LazyPattern {
     source: String,
@@ -58,13 +67,13 @@ pub struct LazyPattern {
 }
 
 impl LazyPattern {
-    /// A pattern from `source`, compiled now when `eager`.
-    pub fn new(source: &str, eager: bool) -> Result<LazyPattern, String> {
+    /// A pattern from `source`, compiled `when` said.
+    pub fn new(source: &str, when: Compile) -> Result<LazyPattern, String> {
         let lazy = LazyPattern {
             source: source.to_string(),
             compiled: OnceLock::new(),
         };
-        if eager {
+        if when == Compile::Now {
             lazy.check()?;
         }
         Ok(lazy)
@@ -178,11 +187,13 @@ mod tests {
 
     #[test]
     fn lazy_patterns_compile_on_use_or_at_once() {
-        let lazy = LazyPattern::new("(", false).unwrap();
+        let lazy = LazyPattern::new("(", Compile::OnFirstUse).unwrap();
         assert!(!lazy.is_match(b"("));
         assert!(lazy.check().unwrap_err().starts_with("invalid regex"));
-        assert!(LazyPattern::new("(", true).is_err());
-        assert!(LazyPattern::new("a.c", false).unwrap().is_match(b"abc"));
+        assert!(LazyPattern::new("(", Compile::Now).is_err());
+        assert!(LazyPattern::new("a.c", Compile::OnFirstUse)
+            .unwrap()
+            .is_match(b"abc"));
     }
 
     #[test]

@@ -2,7 +2,19 @@
 //! case-insensitive): which rules may match a byte slice, and where.
 //! It does not read files, know sources or run regexes.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, BuildError, MatchKind};
+
+/// What the automaton is built for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Workload {
+    /// Much data: a DFA, slower to build, fastest to run.
+    Bulk,
+    /// A few small inputs (staged changes): an NFA that builds in a
+    /// fraction of the time.
+    SmallInputs,
+}
 
 /// A keyword occurrence for one rule: rule index and byte range of the keyword.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,19 +27,32 @@ pub struct Hit {
     pub end: usize,
 }
 
-/// The keyword automaton and, per keyword, the rules that name it.
+/// Inputs from this size on are searched with the DFA (for bulk work).
+const DFA_FROM: usize = 64 << 10;
+
+/// The keyword automata and, per keyword, the rules that name it.
 #[derive(Debug)]
 pub struct Prefilter {
-    automaton: Option<AhoCorasick>,
+    words: Vec<String>,
+    /// An NFA: a fraction of the DFA's build time, slower per byte.
+    nfa: Option<AhoCorasick>,
+    /// For [`Workload::Bulk`]: the DFA, built on the first large input, so
+    /// a run on a few small inputs never pays for it; `None` inside when it
+    /// exceeds the size limits (the NFA then serves every input).
+    dfa: Option<OnceLock<Option<AhoCorasick>>>,
     rules_of_keyword: Vec<Vec<usize>>,
     keywordless: Vec<usize>,
 }
 
 impl Prefilter {
-    /// Builds the automaton over `keywords[rule]` for every rule: a DFA
-    /// (slower to build, fastest to run) for `bulk` work, else an NFA that
-    /// builds in a fraction of the time, for scans of a few small inputs.
-    pub fn new<'a>(keywords: impl IntoIterator<Item = &'a [String]>, bulk: bool) -> Prefilter {
+    /// Builds the automaton over `keywords[rule]` for every rule: an NFA,
+    /// and for [`Workload::Bulk`] a DFA once an input of
+    /// [`DFA_FROM`] bytes or more comes; fails if the keywords exceed the
+    /// NFA's size limits.
+    pub fn new<'a>(
+        keywords: impl IntoIterator<Item = &'a [String]>,
+        workload: Workload,
+    ) -> Result<Prefilter, BuildError> {
         let mut words: Vec<String> = Vec::new();
         let mut rules_of_keyword: Vec<Vec<usize>> = Vec::new();
         let mut keywordless = Vec::new();
@@ -52,23 +77,27 @@ impl Prefilter {
                 }
             }
         }
-        let automaton = (!words.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .kind(Some(if bulk {
-                    AhoCorasickKind::DFA
-                } else {
-                    AhoCorasickKind::ContiguousNFA
-                }))
-                .build(&words)
-                .expect("keyword automaton within size limits")
-        });
-        Prefilter {
-            automaton,
+        let nfa = (!words.is_empty())
+            .then(|| automaton(&words, AhoCorasickKind::ContiguousNFA))
+            .transpose()?;
+        Ok(Prefilter {
+            dfa: (workload == Workload::Bulk && nfa.is_some()).then(OnceLock::new),
+            nfa,
+            words,
             rules_of_keyword,
             keywordless,
-        }
+        })
+    }
+
+    /// The automaton for an input of `len` bytes.
+    fn automaton(&self, len: usize) -> Option<&AhoCorasick> {
+        let dfa = match &self.dfa {
+            Some(dfa) if len >= DFA_FROM => dfa
+                .get_or_init(|| automaton(&self.words, AhoCorasickKind::DFA).ok())
+                .as_ref(),
+            _ => None,
+        };
+        dfa.or(self.nfa.as_ref())
     }
 
     /// Rules without keywords: they run on every input.
@@ -80,8 +109,8 @@ impl Prefilter {
     /// in order of position.
     /// Lazy: an input with millions of keyword hits is never held as a list.
     pub fn hits<'h>(&'h self, hay: &'h [u8]) -> impl Iterator<Item = Hit> + 'h {
-        self.automaton
-            .iter()
+        self.automaton(hay.len())
+            .into_iter()
             .flat_map(move |ac| ac.find_overlapping_iter(hay))
             .flat_map(move |m| {
                 self.rules_of_keyword[m.pattern().as_usize()]
@@ -93,6 +122,15 @@ impl Prefilter {
                     })
             })
     }
+}
+
+/// An overlapping, ASCII case-insensitive automaton over `words`.
+fn automaton(words: &[String], kind: AhoCorasickKind) -> Result<AhoCorasick, BuildError> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(kind))
+        .build(words)
 }
 
 #[cfg(test)]
@@ -108,7 +146,7 @@ mod tests {
     #[test]
     fn finds_overlapping_keywords_case_insensitively() {
         let k = kw(&[&["sk-"], &["sk-proj-"], &[]]);
-        let p = Prefilter::new(k.iter().map(Vec::as_slice), true);
+        let p = Prefilter::new(k.iter().map(Vec::as_slice), Workload::Bulk).unwrap();
         let hits: Vec<Hit> = p.hits(b"x SK-PROJ-abc").collect();
         let rules: Vec<usize> = hits.iter().map(|h| h.rule).collect();
         assert_eq!(rules, [0, 1]);
@@ -116,9 +154,23 @@ mod tests {
     }
 
     #[test]
+    fn the_dfa_for_large_inputs_finds_what_the_nfa_finds() {
+        let k = kw(&[&["sk-"], &["sk-proj-"], &["proj"]]);
+        let bulk = Prefilter::new(k.iter().map(Vec::as_slice), Workload::Bulk).unwrap();
+        let small = Prefilter::new(k.iter().map(Vec::as_slice), Workload::SmallInputs).unwrap();
+        let hay = "x sk-proj-abc proj ".repeat(DFA_FROM / 10);
+        let hits: Vec<Hit> = bulk.hits(hay.as_bytes()).collect();
+        assert!(bulk.dfa.as_ref().is_some_and(|d| d.get().is_some()));
+        // sk-, sk-proj-, proj within it, proj alone.
+        assert_eq!(hits.len(), 4 * (DFA_FROM / 10));
+        assert_eq!(hits, small.hits(hay.as_bytes()).collect::<Vec<_>>());
+        assert!(small.dfa.is_none());
+    }
+
+    #[test]
     fn shared_keywords_hit_every_rule() {
         let k = kw(&[&["token"], &["Token"]]);
-        let p = Prefilter::new(k.iter().map(Vec::as_slice), true);
+        let p = Prefilter::new(k.iter().map(Vec::as_slice), Workload::Bulk).unwrap();
         assert_eq!(p.hits(b"token").count(), 2);
         assert_eq!(p.hits(b"nothing here").count(), 0);
     }

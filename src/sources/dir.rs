@@ -16,9 +16,9 @@ use std::{
 
 use ignore::{WalkBuilder, WalkState};
 
-use super::{skip_as_binary, Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
-use crate::cancel;
+use super::{skip_as_binary, Blob, Control, Skip, SkipReason, SourceError, SourceStats, Visit};
 use crate::finding::{path_string, Origin};
+use crate::sync::{into_inner, lock};
 
 /// A set of files and directories to scan.
 pub struct DirSource {
@@ -37,14 +37,39 @@ pub struct DirSource {
 }
 
 impl DirSource {
+    /// The directory whose config files apply: the first root, or its parent.
+    pub fn root(&self) -> PathBuf {
+        let first = self
+            .roots
+            .first()
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("."));
+        if first.is_dir() {
+            first
+        } else {
+            first
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        }
+    }
+}
+
+impl Visit for DirSource {
+    type Item<'a> = Blob<'a>;
+
     /// Walks the roots in parallel and visits every scannable file.
-    pub fn visit(&self, visit: &Visitor<'_>) -> Result<SourceStats, SourceError> {
+    fn visit(
+        &self,
+        visit: &(dyn Fn(Blob<'_>) + Sync),
+        control: &Control<'_>,
+    ) -> Result<SourceStats, SourceError> {
         let Some((first, rest)) = self.roots.split_first() else {
             return Ok(SourceStats::default());
         };
         for root in &self.roots {
             if std::fs::symlink_metadata(root).is_err() {
-                return Err(SourceError::NotFound(root.display().to_string()));
+                return Err(SourceError::NotFound(root.clone()));
             }
         }
         let mut builder = WalkBuilder::new(first);
@@ -69,14 +94,11 @@ impl DirSource {
         let skips = Mutex::new(Vec::new());
         let skip = |path: &Path, reason: SkipReason| {
             let path = path_string(path);
-            skips
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(Skip { path, reason });
+            lock(&skips).push(Skip { path, reason });
         };
         builder.build_parallel().run(|| {
             Box::new(|entry| {
-                if cancel::requested() {
+                if control.cancel.is_requested() {
                     return WalkState::Quit;
                 }
                 let entry = match entry {
@@ -101,19 +123,19 @@ impl DirSource {
                     Ok(data) => {
                         blobs.fetch_add(1, Ordering::Relaxed);
                         bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
-                        visit(Blob::whole(
-                            &data,
-                            Origin::File {
+                        visit(Blob {
+                            data: &data,
+                            origin: Origin::File {
                                 path: entry.path().to_path_buf(),
                             },
-                        ));
+                        });
                     }
                     Err(reason) => skip(entry.path(), reason),
                 }
                 WalkState::Continue
             })
         });
-        let mut skips = skips.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut skips = into_inner(skips);
         skips.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(SourceStats {
             blobs: blobs.into_inner(),
@@ -123,7 +145,9 @@ impl DirSource {
             repository: None,
         })
     }
+}
 
+impl DirSource {
     /// Reads a file, or says why it is skipped. Never more than the size
     /// limit is read, even from a file that grows while it is read.
     fn read(&self, path: &Path) -> Result<Vec<u8>, SkipReason> {

@@ -1,31 +1,76 @@
-//! Where bytes come from: files on disk, standard input (git follows).
-//! A source hands each blob's bytes and [`Origin`] to a visitor, in
-//! parallel where it can, and counts what it skipped and why. Sources know
-//! nothing of rules, findings or output formats.
+//! Where bytes come from: files on disk, standard input, git (history,
+//! ranges, staged changes). Every source implements [`Visit`]: it hands each
+//! blob's bytes and [`Origin`] to a visitor, in parallel where it can, and
+//! counts what it skipped and why; [`Source`] is the one value a scan plan
+//! holds. Sources know nothing of rules, findings or output formats.
 
 mod dir;
 pub mod git;
 mod stdin;
 
-use std::{fmt, ops::RangeInclusive};
+use std::{fmt, path::PathBuf};
 
+use crate::cancel::Cancel;
 use crate::finding::Origin;
+use crate::progress::Progress;
+use crate::sniff::{archive_kind, is_binary};
 
 pub use dir::DirSource;
 pub use stdin::StdinSource;
 
-/// Bytes of the first block checked for NUL to call a file binary.
-pub const BINARY_PROBE: usize = 8 * 1024;
+/// What a visit is given besides its visitor: when to stop, where to show
+/// progress.
+pub struct Control<'a> {
+    /// Checked between blobs: once set, the visit ends early.
+    pub cancel: &'a Cancel,
+    /// The progress bar (a no-op unless on a terminal).
+    pub progress: &'a Progress,
+}
 
-/// Whether `data` looks binary: a NUL byte in its first 8 KiB.
-pub fn is_binary(data: &[u8]) -> bool {
-    memchr::memchr(0, &data[..data.len().min(BINARY_PROBE)]).is_some()
+/// A source of blobs. `Item` is what it hands the visitor: a [`Blob`], or
+/// a richer value (a diff's [`git::Change`]). Items borrow from the visit,
+/// never from the source value, which owns what it reads from ('static).
+pub trait Visit: 'static {
+    /// One visited blob.
+    type Item<'a>;
+
+    /// Hands every blob to `visitor` (from several threads, maybe) and
+    /// returns what was read and skipped.
+    fn visit(
+        &self,
+        visitor: &(dyn Fn(Self::Item<'_>) + Sync),
+        control: &Control<'_>,
+    ) -> Result<SourceStats, SourceError>;
+}
+
+/// Every kind of source, as a scan plan holds it.
+pub enum Source {
+    /// Files and directories on disk.
+    Dir(DirSource),
+    /// Standard input.
+    Stdin(StdinSource),
+    /// What commits of a range, or the staged changes, add.
+    Changes(git::Diffs),
+    /// Every blob of a repository's history.
+    History(git::History),
+}
+
+impl Source {
+    /// The directory whose config and ignore files apply to this source.
+    pub fn root(&self) -> PathBuf {
+        match self {
+            Source::Dir(d) => d.root(),
+            Source::Stdin(_) => PathBuf::from("."),
+            Source::Changes(c) => c.root(),
+            Source::History(h) => h.root(),
+        }
+    }
 }
 
 /// Whether a source passes over `data` as binary: binary and not an
 /// archive to open (with `archives`).
 pub fn skip_as_binary(data: &[u8], archives: bool) -> bool {
-    is_binary(data) && !(archives && crate::archive::kind(data).is_some())
+    is_binary(data) && !(archives && archive_kind(data).is_some())
 }
 
 /// Why an input was not scanned.
@@ -136,11 +181,31 @@ pub struct RepositoryInfo {
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
     /// A path to scan does not exist.
-    #[error("{0}: no such file or directory")]
-    NotFound(String),
-    /// Reading failed.
-    #[error("{0}")]
-    Io(String),
+    #[error("{}: no such file or directory", .0.display())]
+    NotFound(PathBuf),
+    /// A path that is not in a git repository.
+    #[error("{}: not a git repository", .0.display())]
+    NotARepo(PathBuf),
+    /// A libgit2 call failed; `what` names the object or step. (The error
+    /// is shown in the message, one line, not as a separate cause.)
+    #[error("{what}: {}", .error.message())]
+    Git {
+        /// What was being read.
+        what: String,
+        /// The libgit2 error.
+        error: git2::Error,
+    },
+    /// Reading failed; `what` names the input.
+    #[error("{what}: {error}")]
+    Io {
+        /// What was being read.
+        what: String,
+        /// The error.
+        error: std::io::Error,
+    },
+    /// A range spec that names no commit.
+    #[error("range '{0}': no commit")]
+    EmptyRange(String),
 }
 
 /// The bytes of one file version and where they came from.
@@ -149,25 +214,4 @@ pub struct Blob<'a> {
     pub data: &'a [u8],
     /// Where it came from.
     pub origin: Origin,
-    /// For diffs: the 1-based line ranges (inclusive) the change added;
-    /// findings on other lines were there before. `None`: every line counts.
-    pub added: Option<&'a [RangeInclusive<usize>]>,
-    /// For diffs: the file's content before the change. A secret already
-    /// there is not one the change adds, even on a line git calls changed.
-    pub before: Option<&'a [u8]>,
 }
-
-impl<'a> Blob<'a> {
-    /// A whole blob: every line counts.
-    pub fn whole(data: &'a [u8], origin: Origin) -> Self {
-        Blob {
-            data,
-            origin,
-            added: None,
-            before: None,
-        }
-    }
-}
-
-/// The visitor every source feeds.
-pub type Visitor<'v> = dyn Fn(Blob<'_>) + Sync + 'v;

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::spec::Method;
+use crate::config::Method;
 
 /// Test hook: `http://127.0.0.1:PORT` (loopback only) that stands in for
 /// every provider host: `https://HOST/PATH` is sent to `BASE/HOST/PATH`.

@@ -5,9 +5,7 @@
 //! host its rule's verifier names, over https, never to a redirect target.
 
 mod client;
-mod outcome;
 mod sigv4;
-mod spec;
 
 use std::{
     collections::HashMap,
@@ -20,16 +18,16 @@ use std::{
 
 use serde_json::Value;
 
-use crate::cancel;
-use crate::finding::{Finding, Secret};
+use crate::cancel::Cancel;
+use crate::config::{
+    fill, https_host, url_escape, Check, Code, HttpCheck, Method, Verifier, STS_HOST,
+};
+use crate::finding::{Finding, Secret, Summary, Unchecked, Verification};
 use crate::rules::RuleSet;
 
 pub use client::{Client, TEST_BASE_ENV};
-pub use outcome::{Summary, Unchecked, Verification};
-pub use spec::{Check, Code, HttpCheck, Method, Verifier, VerifySyntax};
 
 use client::{Failure, Request, Response};
-use spec::{fill, https_host, url_escape};
 
 /// One distinct question to a provider.
 struct Job {
@@ -40,11 +38,13 @@ struct Job {
 
 /// Verifies every finding whose rule has a verifier, with at most
 /// `concurrency` requests in flight, and sets each finding's `verification`.
+/// Once `cancel` is requested, the questions not yet asked are errors.
 pub fn run(
     findings: &mut [Finding],
     rules: &RuleSet,
     client: &Client,
     concurrency: usize,
+    cancel: &Cancel,
 ) -> Summary {
     let verifiers: HashMap<&str, &Arc<Verifier>> = rules
         .rules()
@@ -105,7 +105,7 @@ pub fn run(
             s.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(job) = jobs.get(i) else { break };
-                let v = if cancel::requested() {
+                let v = if cancel.is_requested() {
                     Verification::Error("interrupted".into())
                 } else {
                     check(client, job)
@@ -253,8 +253,6 @@ fn failed(f: Failure) -> Verification {
     })
 }
 
-/// The AWS STS global endpoint.
-const STS_HOST: &str = "sts.amazonaws.com";
 const STS_BODY: &str = "Action=GetCallerIdentity&Version=2011-06-15";
 
 /// AWS STS `GetCallerIdentity` (needs no permission), signed with SigV4.

@@ -218,3 +218,24 @@ fn an_archive_on_stdin_is_opened() {
         vec![loc("upload", 2, "github-pat")]
     );
 }
+
+/// A diff scans the lines a change adds, and an archive has none: a range
+/// or staged scan passes an added archive over (a history scan opens it).
+#[test]
+fn an_archive_added_in_a_range_or_staged_is_not_opened() {
+    let repo = TestRepo::with_readme();
+    let base = repo.head();
+    repo.commit_file(
+        "vendor/creds.zip",
+        zip(&[("prod/.env", env(70).as_bytes())]),
+        "Vendor the credentials bundle",
+    );
+    let (range, _) = repo.json(&["git", ".", "--range", &format!("{base}..HEAD")]);
+    range.expect_code(0);
+    repo.write("more/creds.zip", zip(&[("prod/.env", env(71).as_bytes())]));
+    repo.stage(&["more/creds.zip"]);
+    let (staged, _) = repo.json(&["staged", "."]);
+    staged.expect_code(0);
+    let (history, _) = repo.json(&["git", "."]);
+    history.expect_code(1);
+}

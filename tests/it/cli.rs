@@ -140,3 +140,68 @@ fn text_output_names_file_line_column_and_rule() {
     let summary = r.stdout.lines().last().unwrap();
     assert!(summary.starts_with("1 leak found: 1 files"), "{summary}");
 }
+
+/// Issue 12: gitleaks habits got clap's `-- --redact` tip. Same-meaning
+/// flags work; the rest get one line naming the leakhound equivalent.
+#[test]
+fn gitleaks_habits_work_or_name_the_leakhound_equivalent() {
+    let t = TestDir::new();
+    t.write("a.txt", format!("t={}\n", github_pat(610)));
+    let r = t.run(&[
+        "dir",
+        ".",
+        "--redact",
+        "--report-format",
+        "json",
+        "--report-path",
+        "r.json",
+    ]);
+    r.expect_code(1);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(t.join("r.json")).unwrap()).unwrap();
+    assert_eq!(report[0]["secret"], "ghp_…(40)");
+    t.run(&["dir", ".", "--redact=100"]).expect_code(1);
+
+    let r = run(&["version"]);
+    r.expect_code(0);
+    assert_eq!(r.stdout, run(&["--version"]).stdout);
+
+    for (args, says) in [
+        (&["detect"][..], "leakhound git [REPO]"),
+        (
+            &["detect", "--no-git", "--source", "."],
+            "leakhound dir [PATH]",
+        ),
+        (&["protect", "--staged"], "leakhound staged"),
+        (&["git", ".", "--staged"], "leakhound staged"),
+        (&["git", ".", "--log-opts=--all"], "--range BASE..HEAD"),
+    ] {
+        let r = t.run(args);
+        r.expect_code(2);
+        assert_eq!(r.stderr_lines().len(), 1, "{args:?}: {r:#?}");
+        assert!(r.stderr.starts_with("leakhound: error: "), "{r:#?}");
+        assert!(r.stderr.contains(says), "{args:?}: {r:#?}");
+    }
+}
+
+#[test]
+fn help_ends_with_exit_codes_and_examples_and_names_every_marker() {
+    let r = run(&["--help"]);
+    r.expect_code(0);
+    let tail = &r.stdout[r.stdout.find("Exit codes:").expect("exit codes in --help")..];
+    assert!(tail.contains("0 no leaks, 1 leaks found"), "{tail}");
+    assert!(tail.contains("2 error"), "{tail}");
+    assert!(tail.contains("Examples:\n  leakhound dir ."), "{tail}");
+    let r = run(&["dir", "--help"]);
+    let help = r.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    for word in [
+        "gitleaks:allow",
+        "leakhound:allow",
+        "pragma: allowlist secret",
+        "a leakhound baseline or JSON report",
+        "a gitleaks JSON report",
+        "a detect-secrets .secrets.baseline",
+    ] {
+        assert!(help.contains(word), "dir --help names {word}: {help}");
+    }
+}

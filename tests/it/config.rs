@@ -597,3 +597,35 @@ fn an_unknown_rule_id_after_leakhound_allow_allows_nothing_and_warns() {
         );
     }
 }
+
+/// Issue 12: a typo'd key (`keywrods`) was silently ignored, so the rule
+/// ran without it. It stays a warning (gitleaks ignores unknown keys; an
+/// error would break drop-in use), naming file, line and the nearest key.
+#[test]
+fn unknown_config_keys_are_warnings_with_file_line_and_nearest_key() {
+    let t = TestDir::new();
+    t.write(
+        "lh.toml",
+        "[[rules]]\nid = \"zz-token\"\nregex = '''zz_token=([a-z0-9]{24})'''\nkeywrods = [\"zz_token\"]\nnegative_example = ['''x''']\n\n[allowlist]\npaths = ['''^vendor/''']\nstopword = [\"x\"]\n",
+    );
+    t.write("a.env", "zz_token=k3j4h5g6f7d8s9a0q1w2e3r4\n");
+    let run = json(&t, &["dir", "a.env", "-c", "lh.toml"]);
+    run.expect_code(1);
+    let warnings: Vec<&str> = run
+        .stderr_lines()
+        .into_iter()
+        .filter(|l| l.starts_with("leakhound: warning: "))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "leakhound: warning: lh.toml:4: unknown key 'keywrods' in [rules] (did you mean 'keywords'?); ignored",
+            "leakhound: warning: lh.toml:5: unknown key 'negative_example' in [rules] (did you mean 'negativeExamples'?); ignored",
+            "leakhound: warning: lh.toml:9: unknown key 'stopword' in [allowlist] (did you mean 'stopwords'?); ignored",
+        ],
+        "{run:#?}"
+    );
+    // -q keeps stderr for errors only.
+    let quiet = json(&t, &["dir", "a.env", "-c", "lh.toml", "-q"]);
+    assert!(!quiet.stderr.contains("warning"), "{quiet:#?}");
+}

@@ -3,6 +3,8 @@
 // helpers: the binary, temporary trees, git repositories, fake secrets, report types, SARIF schema
 mod support;
 
+// the layers: imports in src/ follow ARCHITECTURE.md's Dependency rules
+mod architecture;
 // baselines and ignore files: baseline create, --baseline, .leakhoundignore, .gitleaksignore
 mod baseline;
 // the GitHub Action: scripts/github-action.sh in a simulated GitHub environment

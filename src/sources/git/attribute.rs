@@ -1,8 +1,9 @@
 //! Attribution: for blobs that hold findings, the commits that introduced
 //! each (key, path) pair: the commits, oldest first, whose tree has a blob
 //! with that key at that path while none of their parents' trees does.
-//! Trees are walked once each (memoized); only paths to target blobs are
-//! kept. The walk also names objects the repository lacks.
+//! Recently used trees are memoized (in bounded memory); only paths to
+//! target blobs are kept, each list of them once. The walk also names
+//! objects the repository lacks.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -13,9 +14,9 @@ use std::{
 use git2::{ObjectType, Oid, Repository, Sort};
 use rayon::prelude::*;
 
-use super::{commit_info, git_error, object_error, History, OidMap, OidSet};
-use crate::cancel;
-use crate::finding::CommitInfo;
+use super::{blob_id, commit_info, git_error, object_error, oid, History, OidMap, OidSet};
+use crate::cancel::Cancel;
+use crate::finding::{BlobId, CommitInfo};
 use crate::sources::{Skip, SkipReason, SourceError};
 
 /// Where a (key, path) pair entered the history.
@@ -24,7 +25,7 @@ pub struct Introduction<K> {
     /// The caller's key (e.g. a secret's fingerprint).
     pub key: K,
     /// The blob that holds it there.
-    pub blob: Oid,
+    pub blob: BlobId,
     /// Its path in the commit's tree.
     pub path: String,
     /// The introducing commit.
@@ -50,11 +51,47 @@ struct TreeScan {
     odd: Vec<(Arc<str>, Oid, SkipReason)>,
 }
 
+/// Tree scans per generation of [`TreeMemo`].
+const MEMO_TREES: usize = 1 << 18;
+
+/// The scans of recently used trees: two generations of at most
+/// [`MEMO_TREES`] each. A tree found in the older one moves to the newer;
+/// when the newer is full, the older is dropped. Memory stays bounded on
+/// any history; a tree not used for long is read again if needed.
+#[derive(Default)]
+struct TreeMemo {
+    new: OidMap<Arc<TreeScan>>,
+    old: OidMap<Arc<TreeScan>>,
+}
+
+impl TreeMemo {
+    fn get(&mut self, tree: Oid) -> Option<Arc<TreeScan>> {
+        if let Some(scan) = self.new.get(&tree) {
+            return Some(scan.clone());
+        }
+        let scan = self.old.remove(&tree)?;
+        self.insert(tree, scan.clone());
+        Some(scan)
+    }
+
+    fn insert(&mut self, tree: Oid, scan: Arc<TreeScan>) {
+        if self.new.len() >= MEMO_TREES {
+            self.old = std::mem::take(&mut self.new);
+        }
+        self.new.insert(tree, scan);
+    }
+}
+
 struct Walker<'a, K> {
     repo: &'a Repository,
-    targets: &'a HashMap<Oid, Vec<K>>,
+    targets: &'a OidMap<Vec<K>>,
     known: Option<&'a OidSet>,
-    trees: OidMap<Arc<TreeScan>>,
+    trees: TreeMemo,
+    /// Shared by every tree without targets or odd entries (nearly all).
+    empty: Arc<TreeScan>,
+    /// One copy of each list of hits: the trees on the paths to targets
+    /// change with nearly every commit, their hits much more rarely.
+    shared: HashMap<Vec<(Arc<str>, Oid)>, Arc<TreeScan>>,
     reported: HashSet<Oid>,
     skips: Vec<Skip>,
 }
@@ -82,8 +119,8 @@ impl<K> Walker<'_, K> {
 
     /// What `tree` holds, memoized: each tree is read once.
     fn tree(&mut self, tree: Oid) -> Arc<TreeScan> {
-        if let Some(h) = self.trees.get(&tree) {
-            return h.clone();
+        if let Some(h) = self.trees.get(tree) {
+            return h;
         }
         let mut scan = TreeScan::default();
         match self.repo.find_tree(tree) {
@@ -127,7 +164,17 @@ impl<K> Walker<'_, K> {
                 }
             }
         }
-        let scan = Arc::new(scan);
+        let scan = if scan.hits.is_empty() && scan.odd.is_empty() {
+            self.empty.clone()
+        } else if scan.odd.is_empty() {
+            let hits = scan.hits.clone();
+            self.shared
+                .entry(hits)
+                .or_insert_with(|| Arc::new(scan))
+                .clone()
+        } else {
+            Arc::new(scan)
+        };
         self.trees.insert(tree, scan.clone());
         scan
     }
@@ -145,26 +192,32 @@ impl History {
     /// walked in parallel (each worker takes a contiguous run of commits in
     /// topological order, whose trees mostly overlap); the introductions
     /// are then decided in one pass, oldest commit first.
-    pub fn attribute<K: Clone + Eq + Hash + Sync>(
+    pub fn attribute<K: Clone + Eq + Hash + Send + Sync>(
         &self,
-        targets: &HashMap<Oid, Vec<K>>,
+        targets: &HashMap<BlobId, Vec<K>>,
         all_occurrences: bool,
+        cancel: &Cancel,
     ) -> Result<Attribution<K>, SourceError> {
+        let targets: OidMap<Vec<K>> = targets
+            .iter()
+            .map(|(id, keys)| (oid(*id), keys.clone()))
+            .collect();
+        let targets = &targets;
         let repo = self.repo()?;
-        let mut walk = repo.revwalk().map_err(|e| git_error("revwalk", &e))?;
+        let mut walk = repo.revwalk().map_err(|e| git_error("revwalk", e))?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
-            .map_err(|e| git_error("revwalk", &e))?;
+            .map_err(|e| git_error("revwalk", e))?;
         for tip in self.tips(&repo)? {
             walk.push(tip)
-                .map_err(|e| git_error(&format!("commit {tip}"), &e))?;
+                .map_err(|e| git_error(&format!("commit {tip}"), e))?;
         }
         let commits: Vec<Oid> = walk
             .collect::<Result<_, _>>()
-            .map_err(|e| git_error("revwalk", &e))?;
+            .map_err(|e| git_error("revwalk", e))?;
         let per_worker = commits.len().div_ceil(rayon::current_num_threads()).max(1);
         let parts = commits
             .par_chunks(per_worker)
-            .map(|chunk| self.scan_commits(chunk, targets))
+            .map(|chunk| self.scan_commits(chunk, targets, cancel))
             .collect::<Result<Vec<_>, SourceError>>()?;
         let mut skips = Vec::new();
         let mut scans = Vec::with_capacity(commits.len());
@@ -204,13 +257,13 @@ impl History {
                             None => {
                                 let commit = repo
                                     .find_commit(id)
-                                    .map_err(|e| git_error(&format!("commit {id}"), &e))?;
+                                    .map_err(|e| git_error(&format!("commit {id}"), e))?;
                                 info.insert(Arc::new(commit_info(&commit))).clone()
                             }
                         };
                         introductions.push(Introduction {
                             key: key.clone(),
-                            blob: *blob,
+                            blob: blob_id(*blob),
                             path: path.to_string(),
                             commit: info,
                         });
@@ -232,20 +285,23 @@ impl History {
     fn scan_commits<K>(
         &self,
         commits: &[Oid],
-        targets: &HashMap<Oid, Vec<K>>,
+        targets: &OidMap<Vec<K>>,
+        cancel: &Cancel,
     ) -> Result<(Vec<Option<CommitScan>>, Vec<Skip>), SourceError> {
         let repo = self.repo()?;
         let mut walker = Walker {
             repo: &repo,
             targets,
             known: self.known.get(),
-            trees: OidMap::default(),
+            trees: TreeMemo::default(),
+            empty: Arc::default(),
+            shared: HashMap::new(),
             reported: HashSet::new(),
             skips: Vec::new(),
         };
         let mut out = Vec::with_capacity(commits.len());
         for &id in commits {
-            if cancel::requested() {
+            if cancel.is_requested() {
                 // Interrupted: the caller reports without attribution.
                 out.push(None);
                 continue;
@@ -275,11 +331,11 @@ impl History {
             let commit = repo
                 .revparse_single(b)
                 .and_then(|o| o.peel_to_commit())
-                .map_err(|e| git_error(&format!("branch '{b}'"), &e))?;
+                .map_err(|e| git_error(&format!("branch '{b}'"), e))?;
             return Ok(vec![commit.id()]);
         }
         let mut tips = Vec::new();
-        let refs = repo.references().map_err(|e| git_error("references", &e))?;
+        let refs = repo.references().map_err(|e| git_error("references", e))?;
         for r in refs.flatten() {
             if let Ok(c) = r.peel_to_commit() {
                 tips.push(c.id());
@@ -291,5 +347,28 @@ impl History {
         tips.sort();
         tips.dedup();
         Ok(tips)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tree_memo_keeps_recent_trees_and_drops_old_ones() {
+        let id = |i: usize| Oid::from_bytes(&[&i.to_le_bytes()[..], &[0; 12]].concat()).unwrap();
+        let mut memo = TreeMemo::default();
+        let scan = Arc::new(TreeScan::default());
+        for i in 0..MEMO_TREES + 1 {
+            memo.insert(id(i), scan.clone());
+        }
+        // Tree 0 is in the older generation: found, and moved up.
+        assert!(memo.get(id(0)).is_some());
+        for i in MEMO_TREES + 1..2 * MEMO_TREES + 1 {
+            memo.insert(id(i), scan.clone());
+        }
+        assert!(memo.get(id(0)).is_some());
+        assert!(memo.get(id(1)).is_none());
+        assert!(memo.new.len() + memo.old.len() <= 2 * MEMO_TREES);
     }
 }

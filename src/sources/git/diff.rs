@@ -13,10 +13,11 @@ use std::{
 
 use git2::{Commit, Delta, Diff, DiffFindOptions, DiffOptions, Oid, Patch, Repository, Sort};
 
-use super::{commit_info, git_error, is_lfs_pointer, object_error, open, repository_info, root_of};
-use crate::cancel;
+use super::{
+    blob_id, commit_info, content_skip, git_error, object_error, open, repository_info, root_of,
+};
 use crate::finding::{CommitInfo, Origin};
-use crate::sources::{is_binary, Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
+use crate::sources::{Blob, Control, Skip, SkipReason, SourceError, SourceStats, Visit};
 
 /// Which changes to scan.
 enum Changes {
@@ -36,8 +37,21 @@ pub struct Diffs {
     pub max_file_size: u64,
 }
 
+/// What a diff hands its visitor: a changed file's new blob, the lines the
+/// change added and the file's content before it.
+pub struct Change<'a> {
+    /// The new blob, with its path (and commit, for a range).
+    pub blob: Blob<'a>,
+    /// The 1-based line ranges (inclusive) the change added; findings on
+    /// other lines were there before.
+    pub added: &'a [RangeInclusive<usize>],
+    /// The file's content before the change: a secret already there is not
+    /// one the change adds, even on a line git calls changed.
+    pub before: Option<&'a [u8]>,
+}
+
 /// The new blob of one changed file and the lines the change added.
-struct Change {
+struct FileChange {
     path: String,
     blob: Oid,
     /// The file's blob before the change (at the first parent, or HEAD).
@@ -76,9 +90,17 @@ impl Diffs {
     pub fn root(&self) -> PathBuf {
         root_of(&self.repo)
     }
+}
+
+impl Visit for Diffs {
+    type Item<'a> = Change<'a>;
 
     /// Visits each changed file's new blob, commit by commit (oldest first).
-    pub fn visit(&self, visit: &Visitor<'_>) -> Result<SourceStats, SourceError> {
+    fn visit(
+        &self,
+        visit: &(dyn Fn(Change<'_>) + Sync),
+        control: &Control<'_>,
+    ) -> Result<SourceStats, SourceError> {
         let mut stats = SourceStats {
             repository: Some(repository_info(&self.repo)),
             ..SourceStats::default()
@@ -88,34 +110,34 @@ impl Diffs {
                 let repo = &self.repo;
                 let index = match index_file {
                     Some(file) => git2::Index::open(file)
-                        .map_err(|e| git_error(&format!("index {}", file.display()), &e))?,
-                    None => repo.index().map_err(|e| git_error("index", &e))?,
+                        .map_err(|e| git_error(&format!("index {}", file.display()), e))?,
+                    None => repo.index().map_err(|e| git_error("index", e))?,
                 };
                 let head = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
                 let mut diff = repo
                     .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut options()))
-                    .map_err(|e| git_error("staged changes", &e))?;
+                    .map_err(|e| git_error("staged changes", e))?;
                 let (changes, skips) = changes_of(&mut diff);
                 stats.skips.extend(skips);
                 self.visit_changes(changes, None, visit, &mut stats);
             }
             Changes::Range { from, to } => {
-                let mut walk = self.repo.revwalk().map_err(|e| git_error("revwalk", &e))?;
+                let mut walk = self.repo.revwalk().map_err(|e| git_error("revwalk", e))?;
                 walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
-                    .map_err(|e| git_error("revwalk", &e))?;
-                walk.push(*to).map_err(|e| git_error("revwalk", &e))?;
+                    .map_err(|e| git_error("revwalk", e))?;
+                walk.push(*to).map_err(|e| git_error("revwalk", e))?;
                 if let Some(f) = from {
-                    walk.hide(*f).map_err(|e| git_error("revwalk", &e))?;
+                    walk.hide(*f).map_err(|e| git_error("revwalk", e))?;
                 }
                 for id in walk {
-                    if cancel::requested() {
+                    if control.cancel.is_requested() {
                         break;
                     }
-                    let id = id.map_err(|e| git_error("revwalk", &e))?;
+                    let id = id.map_err(|e| git_error("revwalk", e))?;
                     let commit = self
                         .repo
                         .find_commit(id)
-                        .map_err(|e| git_error(&format!("commit {id}"), &e))?;
+                        .map_err(|e| git_error(&format!("commit {id}"), e))?;
                     let changes = self.commit_changes(&commit, &mut stats)?;
                     let info = Arc::new(commit_info(&commit));
                     self.visit_changes(changes, Some(info), visit, &mut stats);
@@ -130,24 +152,26 @@ impl Diffs {
         }
         Ok(stats)
     }
+}
 
+impl Diffs {
     /// What a commit adds: against its first parent, keeping for a merge
     /// only the lines that are new against every other parent too.
     fn commit_changes(
         &self,
         commit: &Commit<'_>,
         stats: &mut SourceStats,
-    ) -> Result<Vec<Change>, SourceError> {
-        let tree = commit.tree().map_err(|e| git_error("tree", &e))?;
-        let mut diff_with = |parent: Option<&Commit<'_>>| -> Result<Vec<Change>, SourceError> {
+    ) -> Result<Vec<FileChange>, SourceError> {
+        let tree = commit.tree().map_err(|e| git_error("tree", e))?;
+        let mut diff_with = |parent: Option<&Commit<'_>>| -> Result<Vec<FileChange>, SourceError> {
             let parent_tree = parent
                 .map(|p| p.tree())
                 .transpose()
-                .map_err(|e| git_error("tree", &e))?;
+                .map_err(|e| git_error("tree", e))?;
             let mut diff = self
                 .repo
                 .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut options()))
-                .map_err(|e| git_error(&format!("diff of {}", commit.id()), &e))?;
+                .map_err(|e| git_error(&format!("diff of {}", commit.id()), e))?;
             let (changes, skips) = changes_of(&mut diff);
             stats.skips.extend(skips);
             Ok(changes)
@@ -155,7 +179,7 @@ impl Diffs {
         let parents: Vec<Commit<'_>> = commit.parents().collect();
         let mut changes = diff_with(parents.first())?;
         for other in parents.iter().skip(1) {
-            let against: BTreeMap<String, Change> = diff_with(Some(other))?
+            let against: BTreeMap<String, FileChange> = diff_with(Some(other))?
                 .into_iter()
                 .map(|c| (c.path.clone(), c))
                 .collect();
@@ -172,9 +196,9 @@ impl Diffs {
 
     fn visit_changes(
         &self,
-        changes: Vec<Change>,
+        changes: Vec<FileChange>,
         commit: Option<Arc<CommitInfo>>,
-        visit: &Visitor<'_>,
+        visit: &(dyn Fn(Change<'_>) + Sync),
         stats: &mut SourceStats,
     ) {
         for change in changes {
@@ -205,26 +229,24 @@ impl Diffs {
             };
             let before = change.before.and_then(|id| self.repo.find_blob(id).ok());
             let data = blob.content();
-            if data.len() as u64 > self.max_file_size {
-                skip(SkipReason::TooLarge(data.len() as u64));
-            } else if is_binary(data) {
-                skip(SkipReason::Binary);
-            } else if is_lfs_pointer(data) {
-                skip(SkipReason::LfsPointer);
-            } else {
-                stats.blobs += 1;
-                stats.bytes += data.len() as u64;
-                visit(Blob {
+            if let Some(reason) = content_skip(data, self.max_file_size, false) {
+                skip(reason);
+                continue;
+            }
+            stats.blobs += 1;
+            stats.bytes += data.len() as u64;
+            visit(Change {
+                blob: Blob {
                     data,
                     origin: Origin::Git {
-                        path: change.path,
-                        blob: change.blob.to_string(),
+                        path: Some(change.path),
+                        blob: blob_id(change.blob),
                         commit: commit.clone(),
                     },
-                    added: Some(&change.added),
-                    before: before.as_ref().map(|b| b.content()),
-                });
-            }
+                },
+                added: &change.added,
+                before: before.as_ref().map(|b| b.content()),
+            });
         }
     }
 }
@@ -233,22 +255,22 @@ impl Diffs {
 fn resolve_range(repo: &Repository, spec: &str) -> Result<(Option<Oid>, Oid), SourceError> {
     let rs = repo
         .revparse(spec)
-        .map_err(|e| git_error(&format!("range '{spec}'"), &e))?;
+        .map_err(|e| git_error(&format!("range '{spec}'"), e))?;
     let commit_of = |o: Option<&git2::Object<'_>>| -> Result<Option<Oid>, SourceError> {
         o.map(|o| o.peel_to_commit().map(|c| c.id()))
             .transpose()
-            .map_err(|e| git_error(&format!("range '{spec}'"), &e))
+            .map_err(|e| git_error(&format!("range '{spec}'"), e))
     };
     Ok(match (commit_of(rs.from())?, commit_of(rs.to())?) {
         (Some(f), Some(t)) if rs.mode().contains(git2::RevparseMode::MERGE_BASE) => {
             let base = repo
                 .merge_base(f, t)
-                .map_err(|e| git_error("merge base", &e))?;
+                .map_err(|e| git_error("merge base", e))?;
             (Some(base), t)
         }
         (f, Some(t)) => (f, t),
         (Some(single), None) => (None, single),
-        (None, None) => return Err(SourceError::Io(format!("range '{spec}': no commit"))),
+        (None, None) => return Err(SourceError::EmptyRange(spec.to_string())),
     })
 }
 
@@ -262,7 +284,7 @@ fn options() -> DiffOptions {
 
 /// Every added or modified file of a diff (renames detected) with the line
 /// ranges it adds; a file whose content cannot be read is skipped, named.
-fn changes_of(diff: &mut Diff<'_>) -> (Vec<Change>, Vec<Skip>) {
+fn changes_of(diff: &mut Diff<'_>) -> (Vec<FileChange>, Vec<Skip>) {
     let mut find = DiffFindOptions::new();
     find.renames(true).copies(false);
     // Rename detection reads blobs; if one is missing, renames go undetected
@@ -309,7 +331,7 @@ fn changes_of(diff: &mut Diff<'_>) -> (Vec<Change>, Vec<Skip>) {
         }
         if !added.is_empty() {
             let old = delta.old_file().id();
-            changes.push(Change {
+            changes.push(FileChange {
                 path,
                 blob: new.id(),
                 before: (!old.is_zero()).then_some(old),

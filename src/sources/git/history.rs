@@ -14,11 +14,13 @@ use std::{
 use git2::{ObjectType, Oid, Repository};
 use rayon::prelude::*;
 
-use super::{git_error, is_lfs_pointer, open, packs, repository_info, root_of, OidSet};
-use crate::cancel;
-use crate::finding::Origin;
-use crate::progress::Progress;
-use crate::sources::{skip_as_binary, Blob, Skip, SkipReason, SourceError, SourceStats, Visitor};
+use super::{
+    blob_id, content_skip, git_error, oid, open, open_git_dir, packs, repository_info, root_of,
+    OidSet,
+};
+use crate::finding::{BlobId, Origin};
+use crate::sources::{Blob, Control, Skip, SkipReason, SourceError, SourceStats, Visit};
+use crate::sync::{into_inner, lock};
 
 /// Blobs handed to one worker at a time: contiguous in pack order.
 const CHUNK: usize = 512;
@@ -49,7 +51,7 @@ impl History {
         if let Some(b) = &branch {
             repo.revparse_single(b)
                 .and_then(|o| o.peel_to_commit())
-                .map_err(|e| git_error(&format!("branch '{b}'"), &e))?;
+                .map_err(|e| git_error(&format!("branch '{b}'"), e))?;
         }
         Ok(History {
             git_dir: repo.path().to_path_buf(),
@@ -67,19 +69,28 @@ impl History {
     }
 
     /// A fresh libgit2 handle on the repository.
-    pub fn repo(&self) -> Result<Repository, SourceError> {
-        Repository::open(&self.git_dir)
-            .map_err(|e| git_error(&self.git_dir.display().to_string(), &e))
+    pub(super) fn repo(&self) -> Result<Repository, SourceError> {
+        open_git_dir(&self.git_dir)
     }
 
-    /// Visits every blob of the object database once.
-    pub fn visit(
+    /// A reader of single blobs (for re-scanning them with their path and commit).
+    pub fn reader(&self) -> Result<BlobReader, SourceError> {
+        Ok(BlobReader(self.repo()?))
+    }
+}
+
+impl Visit for History {
+    type Item<'a> = Blob<'a>;
+
+    /// Visits every blob of the object database once, without a path.
+    fn visit(
         &self,
-        visit: &Visitor<'_>,
-        progress: &Progress,
+        visit: &(dyn Fn(Blob<'_>) + Sync),
+        control: &Control<'_>,
     ) -> Result<SourceStats, SourceError> {
+        let (cancel, progress) = (control.cancel, control.progress);
         let repo = self.repo()?;
-        let odb = repo.odb().map_err(|e| git_error("object database", &e))?;
+        let odb = repo.odb().map_err(|e| git_error("object database", e))?;
         let packed = packs::index(&self.git_dir.join("objects"));
         let mut seen = packed.packed;
         let mut order = packed.blobs;
@@ -89,7 +100,7 @@ impl History {
             }
             true
         })
-        .map_err(|e| git_error("listing objects", &e))?;
+        .map_err(|e| git_error("listing objects", e))?;
         drop(seen);
         let _ = self.known.set(order.iter().copied().collect());
         progress.set_total(order.len() as u64);
@@ -98,19 +109,22 @@ impl History {
         let bytes = AtomicU64::new(0);
         let skips = Mutex::new(Vec::new());
         let skip = |oid: Oid, reason| {
-            skips.lock().unwrap_or_else(|e| e.into_inner()).push(Skip {
+            lock(&skips).push(Skip {
                 path: oid.to_string(),
                 reason,
             })
         };
         // One libgit2 handle per worker, reused across its chunks.
         order.par_chunks(CHUNK).try_for_each_init(
-            || self.repo(),
+            || Repository::open(&self.git_dir),
             |repo, chunk| {
-                let repo = repo.as_ref().map_err(|e| SourceError::Io(e.to_string()))?;
-                let odb = repo.odb().map_err(|e| git_error("object database", &e))?;
+                let repo = repo.as_ref().map_err(|e| {
+                    let again = git2::Error::new(e.code(), e.class(), e.message());
+                    git_error(&self.git_dir.display().to_string(), again)
+                })?;
+                let odb = repo.odb().map_err(|e| git_error("object database", e))?;
                 for &oid in chunk {
-                    if cancel::requested() {
+                    if cancel.is_requested() {
                         break;
                     }
                     progress.blob_done();
@@ -139,29 +153,20 @@ impl History {
                         continue;
                     }
                     let data = object.data();
-                    let reason = if data.len() as u64 > self.max_file_size {
-                        Some(SkipReason::TooLarge(data.len() as u64))
-                    } else if skip_as_binary(data, self.archives) {
-                        Some(SkipReason::Binary)
-                    } else if is_lfs_pointer(data) {
-                        Some(SkipReason::LfsPointer)
-                    } else {
-                        None
-                    };
-                    if let Some(reason) = reason {
+                    if let Some(reason) = content_skip(data, self.max_file_size, self.archives) {
                         skip(oid, reason);
                         continue;
                     }
                     blobs.fetch_add(1, Ordering::Relaxed);
                     bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
-                    visit(Blob::whole(
+                    visit(Blob {
                         data,
-                        Origin::Git {
-                            path: String::new(),
-                            blob: oid.to_string(),
+                        origin: Origin::Git {
+                            path: None,
+                            blob: blob_id(oid),
                             commit: None,
                         },
-                    ));
+                    });
                 }
                 Ok::<(), SourceError>(())
             },
@@ -176,16 +181,22 @@ impl History {
         Ok(SourceStats {
             blobs: blobs.into_inner(),
             bytes: bytes.into_inner(),
-            skips: skips.into_inner().unwrap_or_else(|e| e.into_inner()),
+            skips: into_inner(skips),
             notes,
             repository: Some(repository_info(&repo)),
         })
     }
+}
 
-    /// Reads one blob (for re-scanning it with its path and commit).
-    pub fn read_blob(&self, repo: &Repository, oid: Oid) -> Result<Vec<u8>, SourceError> {
-        repo.find_blob(oid)
+/// Reads single blobs of a history's repository.
+pub struct BlobReader(Repository);
+
+impl BlobReader {
+    /// The content of blob `id`.
+    pub fn read(&self, id: BlobId) -> Result<Vec<u8>, SourceError> {
+        self.0
+            .find_blob(oid(id))
             .map(|b| b.content().to_vec())
-            .map_err(|e| git_error(&format!("blob {oid}"), &e))
+            .map_err(|e| git_error(&format!("blob {id}"), e))
     }
 }

@@ -12,16 +12,17 @@ use std::{
     collections::{HashMap, HashSet},
     hash::{BuildHasherDefault, Hasher},
     path::{Path, PathBuf},
+    sync::Once,
 };
 
 use git2::{Oid, Repository, Time};
 
-use super::{RepositoryInfo, SkipReason, SourceError};
-use crate::finding::CommitInfo;
+use super::{skip_as_binary, RepositoryInfo, SkipReason, SourceError};
+use crate::finding::{BlobId, CommitInfo};
 
-pub use attribute::Introduction;
-pub use diff::Diffs;
-pub use history::History;
+pub use attribute::{Attribution, Introduction};
+pub use diff::{Change, Diffs};
+pub use history::{BlobReader, History};
 
 /// A map keyed by object id. Ids are already uniform hashes, so the hasher
 /// just takes their first 8 bytes (SipHash on millions of tree entries shows).
@@ -50,27 +51,45 @@ impl Hasher for OidHasher {
     fn write_usize(&mut self, _: usize) {}
 }
 
+/// Sets libgit2's process-wide options, once, before any repository is
+/// opened: every path to a repository goes through [`open`] and
+/// [`History::repo`], which call this first.
+fn configure_libgit2() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Re-hashing every object to check its id costs more than inflating
+        // it; a corrupt object still fails to inflate or parse.
+        git2::opts::strict_hash_verification(false);
+        // Each object is read once and trees are memoized by the walk
+        // itself: libgit2's object cache would only hold memory.
+        git2::opts::enable_caching(false);
+        // Map packs in 64 MiB windows, at most 256 MiB in all, not whole:
+        // memory stays bounded on packs of any size, while windows large
+        // enough for delta bases keep remapping (system time) rare.
+        // SAFETY: libgit2 reads these globals when it maps a pack; `Once`
+        // runs this before the first repository of the process is opened
+        // (every open calls this first) and never again, so no mapping
+        // is in progress while they change.
+        unsafe {
+            let _ = git2::opts::set_mwindow_size(64 << 20);
+            let _ = git2::opts::set_mwindow_mapped_limit(256 << 20);
+        }
+    });
+}
+
 /// Opens the repository at or above `path` (work tree, `.git` dir or bare).
 pub fn open(path: &Path) -> Result<Repository, SourceError> {
-    // Re-hashing every object to check its id costs more than inflating
-    // it; a corrupt object still fails to inflate or parse.
-    git2::opts::strict_hash_verification(false);
-    // Each object is read once and trees are memoized by the walk itself:
-    // libgit2's object cache would only hold memory.
-    git2::opts::enable_caching(false);
-    // Map packs in 64 MiB windows, at most 256 MiB in all, not whole: memory
-    // stays bounded on packs of any size, while windows large enough for
-    // delta bases keep remapping (system time) rare. SAFETY: these globals
-    // are set before this process opens any repository (this runs first).
-    unsafe {
-        let _ = git2::opts::set_mwindow_size(64 << 20);
-        let _ = git2::opts::set_mwindow_mapped_limit(256 << 20);
-    }
+    configure_libgit2();
     if !path.exists() {
-        return Err(SourceError::NotFound(path.display().to_string()));
+        return Err(SourceError::NotFound(path.to_path_buf()));
     }
-    Repository::discover(path)
-        .map_err(|_| SourceError::Io(format!("{}: not a git repository", path.display())))
+    Repository::discover(path).map_err(|_| SourceError::NotARepo(path.to_path_buf()))
+}
+
+/// Opens the repository at its git directory (a worker's own handle).
+fn open_git_dir(git_dir: &Path) -> Result<Repository, SourceError> {
+    configure_libgit2();
+    Repository::open(git_dir).map_err(|e| git_error(&git_dir.display().to_string(), e))
 }
 
 /// The directory whose config files apply to a repository: its work tree,
@@ -138,9 +157,12 @@ pub(super) fn object_error(e: &git2::Error) -> SkipReason {
     }
 }
 
-/// A libgit2 error as one line.
-fn git_error(what: &str, e: &git2::Error) -> SourceError {
-    SourceError::Io(format!("{what}: {}", e.message()))
+/// A libgit2 error, naming what was being read.
+fn git_error(what: &str, error: git2::Error) -> SourceError {
+    SourceError::Git {
+        what: what.to_string(),
+        error,
+    }
 }
 
 /// The first line of text of a blob that makes it a Git LFS pointer.
@@ -149,6 +171,35 @@ const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/";
 /// Whether a blob is a Git LFS pointer (its content lives elsewhere).
 pub fn is_lfs_pointer(data: &[u8]) -> bool {
     data.len() < 1024 && data.starts_with(LFS_POINTER)
+}
+
+/// Why a blob's content is not scanned, if it is not: too large, binary
+/// (unless an archive and `archives`), or an LFS pointer. A history scan
+/// passes archives on to be opened; a diff does not (`archives` false): it
+/// scans the lines a change adds, and an archive has no lines.
+fn content_skip(data: &[u8], max_file_size: u64, archives: bool) -> Option<SkipReason> {
+    if data.len() as u64 > max_file_size {
+        Some(SkipReason::TooLarge(data.len() as u64))
+    } else if skip_as_binary(data, archives) {
+        Some(SkipReason::Binary)
+    } else if is_lfs_pointer(data) {
+        Some(SkipReason::LfsPointer)
+    } else {
+        None
+    }
+}
+
+/// A libgit2 object id as a blob id.
+fn blob_id(oid: Oid) -> BlobId {
+    let mut raw = [0u8; 20];
+    let bytes = oid.as_bytes();
+    raw[..bytes.len().min(20)].copy_from_slice(&bytes[..bytes.len().min(20)]);
+    BlobId::from(raw)
+}
+
+/// A blob id as a libgit2 object id.
+fn oid(id: BlobId) -> Oid {
+    Oid::from_bytes(id.as_bytes()).unwrap_or_else(|_| Oid::zero())
 }
 
 /// Author, date and summary of a commit.
