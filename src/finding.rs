@@ -6,7 +6,11 @@ use std::{fmt, ops::Range, path::PathBuf, sync::Arc};
 
 use sha2::{Digest, Sha256};
 
-use crate::rules::{Confidence, Severity};
+use crate::rules::{Confidence, Remediation, Severity};
+
+mod verification;
+
+pub use verification::{Summary, Unchecked, Verification};
 
 /// A secret's text. It has no `Display` and its `Debug` hides the value, so
 /// it cannot reach a log by accident: only reporters call [`Secret::expose`].
@@ -359,6 +363,10 @@ pub struct Finding {
     /// The decodings that revealed the secret, outermost first (`base64`,
     /// `hex`, ...); empty when it is written as is.
     pub decoded: Vec<&'static str>,
+    /// What to do about it (the rule's remediation).
+    pub remediation: Option<Arc<Remediation>>,
+    /// Whether the provider says the secret is live (`--verify`).
+    pub verification: Verification,
 }
 
 impl Finding {
@@ -400,6 +408,8 @@ impl Finding {
             entropy: 0.0,
             origin,
             decoded: Vec::new(),
+            remediation: None,
+            verification: Verification::default(),
         }
     }
 }

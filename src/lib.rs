@@ -25,6 +25,7 @@ pub mod sniff;
 pub mod sources;
 pub mod sync;
 pub mod unpack;
+pub mod verify;
 
 pub use config::Config;
 pub use detect::{DetectOptions, Detector};

@@ -7,7 +7,8 @@ use std::{sync::Arc, sync::OnceLock, time::Duration};
 
 use leakhound::finding::{BlobId, CommitInfo, Excerpt, Fingerprint, Position};
 use leakhound::report::{self, Format, RenderOptions};
-use leakhound::rules::Severity;
+use leakhound::rules::{Confidence, Severity};
+use leakhound::finding::{Unchecked, Verification};
 use leakhound::sources::{Skip, SkipReason, SourceStats};
 use leakhound::{Config, Finding, Origin, Report, RuleSet, Secret};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
@@ -72,6 +73,7 @@ fn finding(u: &mut Unstructured<'_>) -> Result<Finding> {
             Severity::High,
             Severity::Critical,
         ])?,
+        confidence: *u.choose(&Confidence::ALL)?,
         tags: u.arbitrary::<Vec<String>>()?.into(),
         matched: excerpt(u)?,
         line: excerpt(u)?,
@@ -84,6 +86,15 @@ fn finding(u: &mut Unstructured<'_>) -> Result<Finding> {
         decoded: (0..u.int_in_range(0..=2)?)
             .map(|_| u.choose(&["base64", "hex", "percent", "escaped"]).copied())
             .collect::<Result<_>>()?,
+        remediation: None,
+        verification: match u.int_in_range(0..=3)? {
+            0 => Verification::Unknown(Unchecked::NoVerifier),
+            1 => Verification::Live {
+                identity: u.arbitrary()?,
+            },
+            2 => Verification::Revoked,
+            _ => Verification::Error(u.arbitrary()?),
+        },
     })
 }
 

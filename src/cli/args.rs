@@ -220,6 +220,21 @@ pub struct CommonArgs {
     /// Never colour the text report.
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Ask each secret's provider whether it is live (sends the secret to
+    /// the host its rule names, over https; off by default).
+    #[arg(long, global = true)]
+    pub verify: bool,
+    /// Report only findings whose secret --verify found live.
+    #[arg(long, global = true, requires = "verify")]
+    pub only_verified: bool,
+    /// Seconds each verification request may take.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub verify_timeout: u64,
+    /// Verification requests in flight at once.
+    #[arg(long, global = true, value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub verify_concurrency: u16,
 }
 
 /// Parses `10MiB`, `500K`, `1G`, `1024`.

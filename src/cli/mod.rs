@@ -23,6 +23,7 @@ use crate::detect::{selftest, ExampleFailure};
 use crate::report::{self, Format, RenderOptions, Report};
 use crate::rules::RuleSet;
 use crate::scan;
+use crate::verify;
 
 pub use args::{Args, BaselineCommand, Command, CommonArgs, RulesCommand};
 pub use habits::rewrite as gitleaks_habits;
@@ -51,10 +52,15 @@ pub fn run(args: Args, cancel: &Cancel) -> Result<Outcome> {
             .context("cannot start worker threads")?;
     }
     if let Some(plan) = plan::for_command(common, &args.command, cancel)? {
-        let report = scan::run(&plan)?;
+        let mut report = scan::run(&plan)?;
         return match args.command {
             Command::Baseline { .. } => write_baseline(common, &report),
-            _ => finish(common, &plan.rules, &report),
+            _ => {
+                if common.verify {
+                    verify_findings(common, &plan.rules, &mut report, cancel)?;
+                }
+                finish(common, &plan.rules, &report)
+            }
         };
     }
     match &args.command {
@@ -120,6 +126,27 @@ fn write_baseline(common: &CommonArgs, report: &Report) -> Result<Outcome> {
         );
     }
     Ok(Outcome::Clean)
+}
+
+/// `--verify`: asks the providers, says how it went on stderr, and keeps
+/// only live findings with `--only-verified`.
+fn verify_findings(
+    common: &CommonArgs,
+    rules: &RuleSet,
+    report: &mut Report,
+    cancel: &Cancel,
+) -> Result<()> {
+    let timeout = std::time::Duration::from_secs(common.verify_timeout);
+    let client = verify::Client::new(timeout).map_err(anyhow::Error::msg)?;
+    let concurrency = usize::from(common.verify_concurrency);
+    let summary = verify::run(&mut report.findings, rules, &client, concurrency, cancel);
+    if !common.quiet {
+        eprintln!("leakhound: {summary}");
+    }
+    if common.only_verified {
+        report.findings.retain(|f| f.verification.is_live());
+    }
+    Ok(())
 }
 
 /// Reports skips on stderr, renders the report, and picks the outcome.
@@ -249,6 +276,8 @@ fn list_rules(rules: &RuleSet, format: Format, out: &mut dyn Write) -> io::Resul
                         "tags": &*r.tags,
                         "keywords": r.keywords,
                         "references": r.references,
+                        "remediation": r.remediation.as_deref(),
+                        "verify_host": r.verifier.as_deref().map(crate::config::Verifier::host),
                     })
                 })
                 .collect();

@@ -169,12 +169,29 @@ fn suppressions(common: &CommonArgs, config: &Config, root: &Path) -> Result<Sup
 /// config file found there, or the built-in rules.
 pub fn load_config(common: &CommonArgs, root: &Path) -> Result<Config> {
     let env_config = env::var_os("LEAKHOUND_CONFIG").map(PathBuf::from);
+    let named = common.config.is_some()
+        || env_config
+            .as_ref()
+            .is_some_and(|p| !p.as_os_str().is_empty());
     let config = match config::discover(common.config.as_deref(), env_config, root) {
         Some(path) => {
             if common.verbose {
                 eprintln!("leakhound: using config {}", path.display());
             }
-            Config::load(&path)?
+            let mut config = Config::load(&path)?;
+            // A config found in the scanned tree must not choose where secrets go.
+            let dropped = if named {
+                0
+            } else {
+                config.drop_untrusted_verifiers()
+            };
+            if dropped > 0 && common.verify && !common.quiet {
+                eprintln!(
+                    "leakhound: note: {}: {dropped} verifier(s) ignored: only built-in rules and a config named with -c or LEAKHOUND_CONFIG may define them",
+                    path.display()
+                );
+            }
+            config
         }
         None => {
             if common.verbose {

@@ -1,11 +1,14 @@
 //! Rule configuration as written: the gitleaks v8 TOML schema plus
 //! leakhound's fields (`examples`, `negativeExamples`, `severity`,
-//! `references`, `checksum`, `confidence`), the embedded defaults, discovery and `[extend]` merging.
+//! `references`, `checksum`, `confidence`, `remediation`, `verify`), the
+//! embedded defaults, discovery and `[extend]` merging.
 //! Syntax only: no regex is compiled here.
 
 mod builtin;
+mod remediation;
 mod unknown;
 mod values;
+mod verify;
 
 use std::{
     fmt,
@@ -16,7 +19,11 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 pub use builtin::{BUILTIN_RULE_FILES, BUILTIN_RULE_JSON};
+pub use remediation::Remediation;
 pub use values::{Condition, RegexTarget, Severity};
+pub use verify::{
+    fill, https_host, url_escape, Check, Code, HttpCheck, Method, Verifier, VerifySyntax, STS_HOST,
+};
 
 /// Where a piece of configuration was written, for error messages.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,6 +103,8 @@ pub struct ConfigSyntax {
     /// Global allowlists.
     #[serde(default)]
     pub allowlists: Vec<AllowlistSyntax>,
+    /// leakhound: what to do about a leak, for every rule of this file.
+    pub remediation: Option<Remediation>,
     /// Warnings about the file: keys leakhound does not read.
     #[serde(skip)]
     pub warnings: Vec<String>,
@@ -168,6 +177,10 @@ pub struct RuleSyntax {
     /// leakhound: a context rule (provider names and the secret's shape),
     /// expanded into the regex by the engine.
     pub context: Option<ContextSyntax>,
+    /// leakhound: what to do about a leak (overrides the file's, field by field).
+    pub remediation: Option<Remediation>,
+    /// leakhound: how `--verify` asks the provider whether the secret is live.
+    pub verify: Option<VerifySyntax>,
 }
 
 /// How sure a rule's finding is a real secret, lowest first.
@@ -322,6 +335,9 @@ pub struct RuleEntry {
     pub at: SourceLine,
     /// True for rules embedded in leakhound.
     pub builtin: bool,
+    /// Whether its verifier and regex both come from built-in rule files
+    /// (see [`Config::drop_untrusted_verifiers`]).
+    pub verify_builtin: bool,
 }
 
 /// A global allowlist with the file it came from.
@@ -372,6 +388,21 @@ impl Config {
         load_file(path, 0, true)
     }
 
+    /// Drops the verifiers that a user file wrote or whose regex a user file
+    /// replaced, for a config found in the scanned tree rather than named
+    /// by the user: it must not choose where secrets are sent. Returns how
+    /// many were dropped.
+    pub fn drop_untrusted_verifiers(&mut self) -> usize {
+        let mut dropped = 0;
+        for r in &mut self.rules {
+            if r.syntax.verify.is_some() && !r.verify_builtin {
+                r.syntax.verify = None;
+                dropped += 1;
+            }
+        }
+        dropped
+    }
+
     /// Drops the rules `ids`, and their names from allowlists' `targetRules`;
     /// an allowlist left with no target goes too (it would apply to every rule).
     fn disable_rules(&mut self, ids: &[String]) {
@@ -413,11 +444,17 @@ impl Config {
                 builtin,
             });
         }
-        for rule in syntax.rules {
+        let file_remediation = syntax.remediation.unwrap_or_default();
+        for mut rule in syntax.rules {
+            if file_remediation != Remediation::default() {
+                let own = rule.remediation.take().unwrap_or_default();
+                rule.remediation = Some(own.or(&file_remediation));
+            }
             let entry = RuleEntry {
                 at: at(rule.id.span().start),
                 syntax: rule,
                 builtin,
+                verify_builtin: builtin,
             };
             let id = entry.syntax.id.get_ref();
             if id.is_empty() {
@@ -544,6 +581,7 @@ fn merge_rule(existing: &mut RuleEntry, new: RuleEntry) {
         old.negative_examples.clear();
         existing.at = new.at;
         existing.builtin = new.builtin;
+        existing.verify_builtin &= new.builtin;
     } else if new_syntax.secret_group.is_some() {
         old.secret_group = new_syntax.secret_group;
     }
@@ -561,6 +599,16 @@ fn merge_rule(existing: &mut RuleEntry, new: RuleEntry) {
     }
     if new_syntax.confidence.is_some() {
         old.confidence = new_syntax.confidence;
+    }
+    if let Some(r) = new_syntax.remediation {
+        old.remediation = Some(match old.remediation.take() {
+            Some(before) => r.or(&before),
+            None => r,
+        });
+    }
+    if new_syntax.verify.is_some() {
+        old.verify = new_syntax.verify;
+        existing.verify_builtin = new.builtin;
     }
     old.tags.extend(new_syntax.tags);
     old.required.extend(new_syntax.required);

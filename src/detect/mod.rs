@@ -15,7 +15,7 @@ use std::{collections::HashMap, ops::Range};
 
 use regex_automata::{util::captures::Captures, Input};
 
-use crate::finding::{Excerpt, Finding, Fingerprint, Origin, Position, Secret};
+use crate::finding::{Excerpt, Finding, Fingerprint, Origin, Position, Secret, Verification};
 use crate::rules::{basic_auth_user, Candidate, Checksum, Confidence, Rule, RuleSet};
 
 pub use allow::{inline_allowed, unknown_allow_ids};
@@ -359,6 +359,8 @@ fn finding(rule: &Rule, secret: Secret, at: Place, origin: &Origin) -> Finding {
         secret,
         origin: origin.clone(),
         decoded: Vec::new(),
+        remediation: rule.remediation.clone(),
+        verification: Verification::default(),
     }
 }
 

@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use super::{RenderOptions, Report};
 use crate::finding::Finding;
+use crate::finding::Verification;
+use crate::rules::Remediation;
 
 /// One finding as written in JSON.
 #[derive(Serialize)]
@@ -38,6 +40,30 @@ pub struct JsonFinding<'a> {
     date: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<&'a str>,
+    verification: JsonVerification<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remediation: Option<&'a Remediation>,
+}
+
+/// A finding's verification: `state`, and `identity` or `reason`.
+#[derive(Serialize)]
+pub struct JsonVerification<'a> {
+    state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identity: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+}
+
+impl<'a> JsonVerification<'a> {
+    /// The JSON view of a verification.
+    pub fn new(v: &'a Verification) -> Self {
+        JsonVerification {
+            state: v.state(),
+            identity: v.identity(),
+            reason: v.reason(),
+        }
+    }
 }
 
 impl<'a> JsonFinding<'a> {
@@ -65,6 +91,8 @@ impl<'a> JsonFinding<'a> {
             email: commit.map(|c| c.email.as_str()),
             date: commit.map(|c| c.date.as_str()),
             message: commit.map(|c| c.message.as_str()),
+            verification: JsonVerification::new(&f.verification),
+            remediation: f.remediation.as_deref(),
         }
     }
 }

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::{RenderOptions, Report};
 use crate::finding::{hex, Finding};
-use crate::rules::{Confidence, RuleSet, Severity};
+use crate::rules::{Confidence, Rule, RuleSet, Severity};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/leakhound/leakhound";
@@ -188,6 +188,11 @@ struct ResultProperties<'a> {
     entropy: f64,
     fingerprint: String,
     severity: &'static str,
+    verification: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification_identity: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification_reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -302,12 +307,7 @@ fn descriptor<'a>(id: &str, rules: &'a RuleSet) -> Descriptor<'a> {
         };
     };
     let description = truncate(&rule.description, 1024);
-    let mut help = format!(
-        "{description}. Rotate the secret at its provider, then remove it from the code (and from git history if it was committed)."
-    );
-    if !rule.references.is_empty() {
-        help.push_str(&format!(" See {}", rule.references.join(", ")));
-    }
+    let (help, markdown) = help(&description, rule);
     let tags = unique_tags(&rule.tags);
     Descriptor {
         default_configuration: Some(DefaultConfiguration {
@@ -315,7 +315,7 @@ fn descriptor<'a>(id: &str, rules: &'a RuleSet) -> Descriptor<'a> {
         }),
         full_description: text(&description),
         help: Help {
-            markdown: Some(help.clone()),
+            markdown: Some(markdown),
             text: help,
         },
         id: id.to_string(),
@@ -328,6 +328,40 @@ fn descriptor<'a>(id: &str, rules: &'a RuleSet) -> Descriptor<'a> {
         }),
         short_description: text(&description),
     }
+}
+
+/// A rule's help as text and markdown: what to do (revoke, rotate, logs),
+/// then the references.
+fn help(description: &str, rule: &Rule) -> (String, String) {
+    let mut text = format!("{description}.");
+    let mut markdown = format!("**{description}**\n");
+    let steps = rule.remediation.as_deref().cloned().unwrap_or_default();
+    let rotate = steps.rotate.as_deref().unwrap_or(
+        "Rotate the secret at its provider: issue a new one, update every consumer, then revoke the leaked one.",
+    );
+    if let Some(url) = &steps.revoke {
+        text.push_str(&format!(" Revoke: {url}."));
+        markdown.push_str(&format!("\n- **Revoke:** <{url}>"));
+    }
+    text.push_str(&format!(" Rotate: {rotate}"));
+    markdown.push_str(&format!("\n- **Rotate:** {rotate}"));
+    if let Some(url) = &steps.logs {
+        text.push_str(&format!(" Logs: {url}."));
+        markdown.push_str(&format!("\n- **Check the logs:** <{url}>"));
+    }
+    let cleanup =
+        "Then remove the secret from the code (and from git history if it was committed).";
+    text.push_str(&format!(" {cleanup}"));
+    markdown.push_str(&format!("\n\n{cleanup}\n"));
+    if !rule.references.is_empty() {
+        text.push_str(&format!(" See {}", rule.references.join(", ")));
+        markdown.push_str("\nReferences:\n");
+        for r in &rule.references {
+            markdown.push_str(&format!("\n- <{r}>"));
+        }
+        markdown.push('\n');
+    }
+    (text, markdown)
 }
 
 fn result<'a>(f: &'a Finding, rule_index: usize, opts: &RenderOptions) -> SarifResult<'a> {
@@ -347,7 +381,11 @@ fn result<'a>(f: &'a Finding, rule_index: usize, opts: &RenderOptions) -> SarifR
         start_line: f.start.line,
     };
     SarifResult {
-        level: level(f.severity),
+        level: if f.verification.is_live() {
+            "error"
+        } else {
+            level(f.severity)
+        },
         locations: [Location {
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation {
@@ -375,6 +413,9 @@ fn result<'a>(f: &'a Finding, rule_index: usize, opts: &RenderOptions) -> SarifR
             entropy: (f.entropy as f64 * 1000.0).round() / 1000.0,
             fingerprint: f.fingerprint.to_hex(),
             severity: f.severity.as_str(),
+            verification: f.verification.state(),
+            verification_identity: f.verification.identity(),
+            verification_reason: f.verification.reason(),
         },
         rank: rank(f.confidence),
         rule_id: &f.rule_id,

@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use super::{summary, RenderOptions, Report};
+use crate::finding::{Unchecked, Verification};
 
 pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let paint = |code: &str, s: &str| {
@@ -13,9 +14,14 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         }
     };
     for f in &report.findings {
+        let verified = match &f.verification {
+            Verification::Unknown(Unchecked::NotAsked) => String::new(),
+            v if v.is_live() => format!(", {}", paint("1;31", &v.to_string())),
+            v => format!(", {v}"),
+        };
         writeln!(
             out,
-            "{}:{}:{}: {} [{}, {} confidence]",
+            "{}:{}:{}: {} [{}, {} confidence{verified}]",
             paint("35", &f.origin.display_path()),
             f.start.line,
             f.start.column,
@@ -38,6 +44,13 @@ pub fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io:
         writeln!(out, "  secret: {}", f.secret.shown(opts.redact))?;
         writeln!(out, "  line:   {}", f.line.render(opts.redact).trim())?;
         writeln!(out, "  fingerprint: {}", f.fingerprint.to_hex())?;
+        if let Some(r) = &f.remediation {
+            match (&r.revoke, &r.rotate) {
+                (Some(url), _) => writeln!(out, "  revoke: {url}")?,
+                (None, Some(how)) => writeln!(out, "  remediation: {how}")?,
+                (None, None) => {}
+            }
+        }
         writeln!(out)?;
     }
     let n = report.findings.len();

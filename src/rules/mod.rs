@@ -14,6 +14,7 @@ use std::{collections::HashMap, sync::Arc};
 
 pub use crate::config::{Confidence, Severity};
 use crate::config::{Config, ConfigError, RuleEntry, SourceLine};
+pub use crate::config::{Remediation, Verifier};
 
 pub use allowlist::{Allowlist, Candidate, RegexTarget};
 pub use checksum::{basic_auth_user, Checksum};
@@ -60,6 +61,10 @@ pub struct Rule {
     pub required: Vec<Required>,
     /// A checksum the secret must carry, if the provider builds one in.
     pub checksum: Option<Checksum>,
+    /// What to do about a leak.
+    pub remediation: Option<Arc<Remediation>>,
+    /// How `--verify` checks its secrets.
+    pub verifier: Option<Arc<Verifier>>,
     regex: Option<LazyPattern>,
 }
 
@@ -135,6 +140,13 @@ impl Rule {
             .chain(&s.allowlists)
             .map(|a| Allowlist::new(a, when).map_err(&fail))
             .collect::<Result<Vec<_>, _>>()?;
+        let verifier = s
+            .verify
+            .as_ref()
+            .map(Verifier::new)
+            .transpose()
+            .map_err(&fail)?
+            .map(Arc::new);
         let rule = Rule {
             id: Arc::from(id.as_str()),
             description: Arc::from(s.description.as_deref().unwrap_or(id.as_str())),
@@ -170,6 +182,8 @@ impl Rule {
                 })
                 .collect(),
             checksum,
+            remediation: s.remediation.clone().map(Arc::new),
+            verifier,
             regex,
         };
         if when == Compile::Now {
@@ -270,6 +284,14 @@ impl RuleSet {
             })
             .collect::<Result<Vec<_>, _>>()?;
         for (rule, entry) in rules.iter().zip(&config.rules) {
+            let pair = rule.verifier.as_ref().and_then(|v| v.pair.as_deref());
+            if let Some(pair) = pair.filter(|p| !rules.iter().any(|r| &*r.id == *p)) {
+                return Err(ConfigError::Rule {
+                    at: entry.at.clone(),
+                    rule: rule.id.to_string(),
+                    message: format!("verify: pair names unknown rule '{pair}'"),
+                });
+            }
             if let Some(missing) = rule
                 .required
                 .iter()

@@ -51,5 +51,7 @@ mod signals;
 mod staged;
 // `leakhound stdin`: --label, exit codes
 mod stdin;
+// --verify against a loopback fake provider; remediation in every format
+mod verify;
 // `leakhound explain FILE[:LINE]`: which rule matched, which stage dropped it
 mod explain;

@@ -109,6 +109,7 @@ fn the_field_set_of_a_file_finding_is_stable() {
         "match",
         "entropy",
         "fingerprint",
+        "verification",
     ]
     .into();
     assert_eq!(keys, documented);

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use leakhound::config::{parse, BUILTIN_RULE_FILES};
+use leakhound::config::{parse, Remediation, BUILTIN_RULE_FILES};
 use leakhound::{
     detect::selftest,
     rules::{Checksum, Pattern},
@@ -57,6 +57,8 @@ const RULE_KEYS: &[&str] = &[
     "negative_examples",
     "checksum",
     "confidence",
+    "remediation",
+    "verify",
     "context",
 ];
 
@@ -68,6 +70,7 @@ const FILE_KEYS: &[&str] = &[
     "rules",
     "allowlist",
     "allowlists",
+    "remediation",
 ];
 
 /// `^[a-z0-9]+(-[a-z0-9]+)*$`: lowercase ASCII words joined by single dashes.
@@ -112,6 +115,7 @@ fn lint(files: &[(&str, &str)]) -> Vec<String> {
                 continue;
             }
         };
+        let file_remediation = syntax.remediation.clone().unwrap_or_default();
         let raw_rules = raw
             .get("rules")
             .and_then(|r| r.as_array())
@@ -180,6 +184,28 @@ fn lint(files: &[(&str, &str)]) -> Vec<String> {
                 .filter(|r| !r.starts_with("https://"))
             {
                 bad(format!("reference '{r}' is not an https URL"));
+            }
+            let remediation = rule
+                .remediation
+                .clone()
+                .unwrap_or_default()
+                .or(&file_remediation);
+            match Some(&remediation).filter(|r| **r != Remediation::default()) {
+                None => {
+                    bad("needs a remediation ([remediation] for the file, or the rule's)".into())
+                }
+                Some(r) => {
+                    if r.rotate.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                        bad("remediation needs 'rotate' (how to rotate without an outage)".into());
+                    }
+                    let generic = rule.confidence == Some(leakhound::rules::Confidence::Low);
+                    if !generic && r.revoke.is_none() {
+                        bad("remediation needs a 'revoke' URL".into());
+                    }
+                    for url in r.urls().filter(|u| !u.starts_with("https://")) {
+                        bad(format!("remediation URL '{url}' is not https"));
+                    }
+                }
             }
             if let Some(sum) = rule.checksum.as_deref() {
                 if Checksum::parse(sum).is_none() {
@@ -259,6 +285,11 @@ fn rule_files_follow_the_house_rules() {
 #[test]
 fn the_lint_reports_each_broken_rule() {
     let good = r#"
+[remediation]
+revoke = "https://acme.invalid/keys"
+rotate = "New key first, then revoke the old one."
+logs = "https://acme.invalid/audit"
+
 [[rules]]
 id = "acme-key"
 description = "Acme key"
@@ -271,6 +302,14 @@ examples = ["acme_abcdefgh", "k=acme_hgfedcba"]
 negativeExamples = ["acme_", "acme_ABCDEFGH"]
 "#;
     assert_eq!(lint(&[("acme.toml", good)]), Vec::<String>::new());
+    let no_revoke = good.replace("revoke = \"https://acme.invalid/keys\"", "");
+    assert!(lint(&[("acme.toml", &no_revoke)])
+        .iter()
+        .any(|p| p.contains("a 'revoke' URL")));
+    let plain = good.replace("revoke = \"https:", "revoke = \"http:");
+    assert!(lint(&[("acme.toml", &plain)])
+        .iter()
+        .any(|p| p.contains("is not https")));
     let broken = r#"
 [[rules]]
 id = "Other_Key"
@@ -299,6 +338,7 @@ negative_example = ["typo"]
         "needs a confidence",
         "is not an https URL",
         "invalid regex",
+        "needs a remediation",
     ] {
         assert!(
             problems.iter().any(|p| p.contains(expected)),

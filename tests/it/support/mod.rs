@@ -5,7 +5,10 @@
 
 #![allow(dead_code)]
 
+mod http;
 mod repo;
+
+pub use http::{FakeProvider, Hit, Reply};
 
 pub use repo::{git_locations, gloc, TestRepo, AUTHOR_EMAIL, AUTHOR_NAME, COMMITTER_NAME};
 
@@ -81,6 +84,16 @@ impl TestDir {
     /// Runs `leakhound ARGS` in this directory.
     pub fn run(&self, args: &[&str]) -> Run {
         Run::from(self.cmd().args(args).output().expect("run leakhound"))
+    }
+
+    /// Runs `leakhound ARGS` in this directory with extra environment variables.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = self.cmd();
+        cmd.args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Run::from(cmd.output().expect("run leakhound"))
     }
 
     /// Runs `leakhound ARGS` in this directory with `input` on stdin.
@@ -182,6 +195,26 @@ pub struct JsonFinding {
     pub email: Option<String>,
     pub date: Option<String>,
     pub message: Option<String>,
+    pub verification: JsonVerification,
+    pub remediation: Option<JsonRemediation>,
+}
+
+/// A finding's `verification`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct JsonVerification {
+    pub state: String,
+    pub identity: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// A finding's `remediation`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct JsonRemediation {
+    pub revoke: Option<String>,
+    pub rotate: Option<String>,
+    pub logs: Option<String>,
 }
 
 /// `(path, line, rule_id)` of each finding, for compact assertions.
