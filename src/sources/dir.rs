@@ -5,13 +5,12 @@
 //! the scan is interrupted.
 
 use std::{
-    collections::HashSet,
     fs::File,
     io::Read,
     path::{Path, PathBuf},
     sync::{
         atomic::{AtomicU64, Ordering},
-        Arc, Mutex,
+        Mutex,
     },
 };
 
@@ -38,41 +37,6 @@ pub struct DirSource {
 }
 
 impl DirSource {
-    /// What the ignore files kept out: the entries a walk without them
-    /// reaches and the real walk did not (an ignored directory once, not
-    /// walked into).
-    fn ignored(&self, walked: HashSet<PathBuf>) -> Vec<Skip> {
-        let Some((first, rest)) = self.roots.split_first() else {
-            return Vec::new();
-        };
-        let mut builder = WalkBuilder::new(first);
-        for root in rest {
-            builder.add(root);
-        }
-        let out = Arc::new(Mutex::new(Vec::new()));
-        let found = Arc::clone(&out);
-        builder
-            .standard_filters(false)
-            .follow_links(self.follow_links)
-            .filter_entry(move |e| {
-                if e.file_name() == ".git" && e.file_type().is_some_and(|t| t.is_dir()) {
-                    return false;
-                }
-                if walked.contains(e.path()) {
-                    return true;
-                }
-                let dir = e.file_type().is_some_and(|t| t.is_dir());
-                lock(&found).push(Skip {
-                    path: path_string(e.path()) + if dir { "/" } else { "" },
-                    reason: SkipReason::Ignored,
-                });
-                false
-            });
-        for _ in builder.build() {}
-        let out = lock(&out).drain(..).collect();
-        out
-    }
-
     /// The directory whose config files apply: the first root, or its parent.
     pub fn root(&self) -> PathBuf {
         let first = self
@@ -126,8 +90,6 @@ impl Visit for DirSource {
         let blobs = AtomicU64::new(0);
         let bytes = AtomicU64::new(0);
         let skips = Mutex::new(Vec::new());
-        // Every path the walk reached, to tell what the ignore files kept out.
-        let walked = Mutex::new(HashSet::new());
         let skip = |path: &Path, reason: SkipReason| {
             let path = path_string(path);
             lock(&skips).push(Skip { path, reason });
@@ -145,9 +107,6 @@ impl Visit for DirSource {
                         return WalkState::Continue;
                     }
                 };
-                if self.respect_ignore {
-                    lock(&walked).insert(entry.path().to_path_buf());
-                }
                 let Some(kind) = entry.file_type() else {
                     return WalkState::Continue;
                 };
@@ -175,9 +134,6 @@ impl Visit for DirSource {
             })
         });
         let mut skips = into_inner(skips);
-        if self.respect_ignore && !control.cancel.is_requested() {
-            skips.extend(self.ignored(into_inner(walked)));
-        }
         skips.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(SourceStats {
             blobs: blobs.into_inner(),

@@ -95,9 +95,6 @@ pub enum SkipReason {
     /// An archive, or a member of one, not opened: a size or depth limit,
     /// or a corrupt archive (why).
     Archive(String),
-    /// Kept out by `.gitignore`, `.ignore` or `.git/info/exclude` (`dir`
-    /// without `--no-ignore`); a directory counts once.
-    Ignored,
 }
 
 impl SkipReason {
@@ -125,7 +122,6 @@ impl SkipReason {
             SkipReason::LfsPointer => "lfs-pointer",
             SkipReason::Submodule => "submodule",
             SkipReason::Archive(_) => "archive",
-            SkipReason::Ignored => "ignored",
         }
     }
 }
@@ -142,9 +138,6 @@ impl fmt::Display for SkipReason {
             SkipReason::LfsPointer => f.write_str("Git LFS pointer"),
             SkipReason::Submodule => f.write_str("submodule, not scanned"),
             SkipReason::Archive(why) => write!(f, "archive: {why}"),
-            SkipReason::Ignored => {
-                f.write_str("ignored (.gitignore, .ignore; --no-ignore scans it)")
-            }
         }
     }
 }
