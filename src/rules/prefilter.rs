@@ -2,7 +2,10 @@
 //! case-insensitive): which rules may match a byte slice, and where.
 //! It does not read files, know sources or run regexes.
 
-use std::sync::OnceLock;
+use std::sync::{
+    atomic::{AtomicUsize, Ordering},
+    OnceLock,
+};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, BuildError, MatchKind};
 
@@ -27,8 +30,8 @@ pub struct Hit {
     pub end: usize,
 }
 
-/// Inputs from this size on are searched with the DFA (for bulk work).
-const DFA_FROM: usize = 64 << 10;
+/// Bytes searched with the NFA before the DFA is built (for bulk work).
+const DFA_FROM: usize = 1 << 20;
 
 /// The keyword automata and, per keyword, the rules that name it.
 #[derive(Debug)]
@@ -36,19 +39,21 @@ pub struct Prefilter {
     words: Vec<String>,
     /// An NFA: a fraction of the DFA's build time, slower per byte.
     nfa: Option<AhoCorasick>,
-    /// For [`Workload::Bulk`]: the DFA, built on the first large input, so
-    /// a run on a few small inputs never pays for it; `None` inside when it
-    /// exceeds the size limits (the NFA then serves every input).
+    /// For [`Workload::Bulk`]: the DFA, built once [`DFA_FROM`] bytes have
+    /// been searched (then used for every input), so a run on a few small
+    /// inputs never pays for it; `None` inside when it exceeds the size
+    /// limits (the NFA then serves every input).
     dfa: Option<OnceLock<Option<AhoCorasick>>>,
+    /// Bytes searched so far, until the DFA is built.
+    searched: AtomicUsize,
     rules_of_keyword: Vec<Vec<usize>>,
     keywordless: Vec<usize>,
 }
 
 impl Prefilter {
     /// Builds the automaton over `keywords[rule]` for every rule: an NFA,
-    /// and for [`Workload::Bulk`] a DFA once an input of
-    /// [`DFA_FROM`] bytes or more comes; fails if the keywords exceed the
-    /// NFA's size limits.
+    /// and for [`Workload::Bulk`] a DFA once [`DFA_FROM`] bytes have been
+    /// searched; fails if the keywords exceed the NFA's size limits.
     pub fn new<'a>(
         keywords: impl IntoIterator<Item = &'a [String]>,
         workload: Workload,
@@ -82,6 +87,7 @@ impl Prefilter {
             .transpose()?;
         Ok(Prefilter {
             dfa: (workload == Workload::Bulk && nfa.is_some()).then(OnceLock::new),
+            searched: AtomicUsize::new(0),
             nfa,
             words,
             rules_of_keyword,
@@ -92,10 +98,16 @@ impl Prefilter {
     /// The automaton for an input of `len` bytes.
     fn automaton(&self, len: usize) -> Option<&AhoCorasick> {
         let dfa = match &self.dfa {
-            Some(dfa) if len >= DFA_FROM => dfa
-                .get_or_init(|| automaton(&self.words, AhoCorasickKind::DFA).ok())
-                .as_ref(),
-            _ => None,
+            // Once built, the DFA serves every input: most blobs of a
+            // history are small, and the NFA is much slower per byte.
+            Some(dfa) => match dfa.get() {
+                Some(built) => built.as_ref(),
+                None if self.searched.fetch_add(len, Ordering::Relaxed) + len >= DFA_FROM => dfa
+                    .get_or_init(|| automaton(&self.words, AhoCorasickKind::DFA).ok())
+                    .as_ref(),
+                None => None,
+            },
+            None => None,
         };
         dfa.or(self.nfa.as_ref())
     }
@@ -165,6 +177,25 @@ mod tests {
         assert_eq!(hits.len(), 4 * (DFA_FROM / 10));
         assert_eq!(hits, small.hits(hay.as_bytes()).collect::<Vec<_>>());
         assert!(small.dfa.is_none());
+        // Small inputs after that use the DFA too.
+        assert_eq!(
+            bulk.automaton(5).map(|a| a.kind()),
+            Some(AhoCorasickKind::DFA)
+        );
+    }
+
+    #[test]
+    fn small_inputs_use_the_nfa_until_a_mebibyte_is_searched() {
+        let k = kw(&[&["sk-"]]);
+        let bulk = Prefilter::new(k.iter().map(Vec::as_slice), Workload::Bulk).unwrap();
+        let small = "x sk-1 ".repeat(100);
+        let searched = (DFA_FROM - 1) / small.len();
+        for _ in 0..searched {
+            assert_eq!(bulk.hits(small.as_bytes()).count(), 100);
+        }
+        assert!(bulk.dfa.as_ref().is_some_and(|d| d.get().is_none()));
+        assert_eq!(bulk.hits(small.as_bytes()).count(), 100);
+        assert!(bulk.dfa.as_ref().is_some_and(|d| d.get().is_some()));
     }
 
     #[test]
