@@ -12,11 +12,13 @@
 //! members of archives. ARCHITECTURE.md says which module may import which.
 
 pub mod baseline;
+pub mod calendar;
 pub mod cancel;
 pub mod cli;
 pub mod config;
 pub mod detect;
 pub mod finding;
+pub mod percent;
 pub mod progress;
 pub mod report;
 pub mod rules;

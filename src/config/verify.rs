@@ -246,15 +246,7 @@ pub fn fill(
 
 /// Percent-encodes all but RFC 3986 unreserved characters and `:`.
 pub fn url_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::percent::encode(s, b"-._~:")
 }
 
 #[cfg(test)]

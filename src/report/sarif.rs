@@ -506,15 +506,7 @@ fn truncate(s: &str, max: usize) -> String {
 /// A relative URI reference for a path: `/` separators, percent-encoding
 /// everything outside RFC 3986's unreserved set and `/`.
 fn uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::percent::encode(path, b"-._~/")
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ use std::{
 use git2::{Oid, Repository, Time};
 
 use super::{skip_as_binary, RepositoryInfo, SkipReason, SourceError};
+use crate::calendar::civil_from_days;
 use crate::finding::{BlobId, CommitInfo};
 
 pub use attribute::{Attribution, Introduction};
@@ -219,16 +220,7 @@ fn rfc3339(t: Time) -> String {
     let offset = i64::from(t.offset_minutes());
     let local = t.seconds() + offset * 60;
     let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = civil_from_days(days);
     let sign = if offset < 0 { '-' } else { '+' };
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
