@@ -179,6 +179,55 @@ impl Suppressions {
     }
 }
 
+/// The baseline file found at a scan root when none is named.
+pub const DEFAULT_BASELINE: &str = ".leakhound-baseline.json";
+
+/// Who chose the baseline in force.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaselineChoice {
+    /// `--baseline FILE`.
+    Flag,
+    /// The `LEAKHOUND_BASELINE` environment variable.
+    Env,
+    /// The config's `baseline` key.
+    Config,
+    /// [`DEFAULT_BASELINE`] at the scan root.
+    Found,
+}
+
+impl fmt::Display for BaselineChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            BaselineChoice::Flag => "--baseline",
+            BaselineChoice::Env => "LEAKHOUND_BASELINE",
+            BaselineChoice::Config => "the config's baseline key",
+            BaselineChoice::Found => "found at the scan root",
+        })
+    }
+}
+
+/// The baseline to use: `explicit` (`--baseline`), else `env`
+/// (`LEAKHOUND_BASELINE`, unless empty), else `configured` (the config's
+/// `baseline` key), else [`DEFAULT_BASELINE`] in `root` if it is a file.
+pub fn discover(
+    explicit: Option<&Path>,
+    env: Option<PathBuf>,
+    configured: Option<&Path>,
+    root: &Path,
+) -> Option<(PathBuf, BaselineChoice)> {
+    if let Some(p) = explicit {
+        return Some((p.to_path_buf(), BaselineChoice::Flag));
+    }
+    if let Some(p) = env.filter(|p| !p.as_os_str().is_empty()) {
+        return Some((p, BaselineChoice::Env));
+    }
+    if let Some(p) = configured {
+        return Some((p.to_path_buf(), BaselineChoice::Config));
+    }
+    let found = root.join(DEFAULT_BASELINE);
+    found.is_file().then_some((found, BaselineChoice::Found))
+}
+
 /// The ignore files that apply to a scan rooted at `root`, in the order read.
 pub fn ignore_files_in(root: &Path) -> Vec<PathBuf> {
     [".leakhoundignore", ".gitleaksignore"]

@@ -168,7 +168,8 @@ pub struct CommonArgs {
     pub config: Option<PathBuf>,
     /// Report only findings not in FILE: a leakhound baseline or JSON report
     /// (matched by fingerprint), a gitleaks JSON report, or a detect-secrets
-    /// .secrets.baseline.
+    /// .secrets.baseline. Default: $LEAKHOUND_BASELINE, else the config's
+    /// `baseline` key, else .leakhound-baseline.json at the scan root.
     #[arg(long, global = true, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
     /// Ignore file (fingerprints, or gitleaks' [commit:]file:rule-id:line), in

@@ -136,7 +136,7 @@ exit "$status"
 }
 
 /// `s` quoted for sh.
-fn quote(s: &str) -> String {
+pub fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 

@@ -8,6 +8,7 @@ mod explain;
 mod habits;
 mod hook;
 mod plan;
+mod refusal;
 
 use std::{
     env,
@@ -51,15 +52,26 @@ pub fn run(args: Args, cancel: &Cancel) -> Result<Outcome> {
             .build_global()
             .context("cannot start worker threads")?;
     }
-    if let Some(plan) = plan::for_command(common, &args.command, cancel)? {
-        let mut report = scan::run(&plan)?;
+    if let Some(scan) = plan::for_command(common, &args.command, cancel)? {
+        let rules = &scan.plan.rules;
+        let mut report = scan::run(&scan.plan)?;
         return match args.command {
             Command::Baseline { .. } => write_baseline(common, &report),
             _ => {
                 if common.verify {
-                    verify_findings(common, &plan.rules, &mut report, cancel)?;
+                    verify_findings(common, rules, &mut report, cancel)?;
                 }
-                finish(common, &plan.rules, &report)
+                let outcome = finish(common, rules, &report)?;
+                if matches!(args.command, Command::Staged { .. })
+                    && !report.findings.is_empty()
+                    && !common.quiet
+                {
+                    eprint!(
+                        "{}",
+                        refusal::ways_out(&report.findings, scan.baseline.as_deref())
+                    );
+                }
+                Ok(outcome)
             }
         };
     }

@@ -11,7 +11,7 @@ use std::{
 use anyhow::{bail, Result};
 
 use super::args::{BaselineCommand, Command, CommonArgs};
-use crate::baseline::{self, Suppressions};
+use crate::baseline::{self, BaselineChoice, Suppressions};
 use crate::cancel::Cancel;
 use crate::config::{self, Config};
 use crate::detect::DetectOptions;
@@ -21,12 +21,20 @@ use crate::scan::{Occurrences, Plan};
 use crate::sources::{git, DirSource, Source, StdinSource};
 use crate::unpack::{archive, UnpackOptions};
 
+/// A scan to run, and the baseline file it reads (if any).
+pub struct Scan {
+    /// The plan.
+    pub plan: Plan,
+    /// The baseline in force: named, configured or found.
+    pub baseline: Option<PathBuf>,
+}
+
 /// The scan `command` asks for, or `None` for a command that does not scan.
 pub fn for_command(
     common: &CommonArgs,
     command: &Command,
     cancel: &Cancel,
-) -> Result<Option<Plan>> {
+) -> Result<Option<Scan>> {
     let (source, occurrences) = match command {
         Command::Dir {
             paths,
@@ -97,9 +105,15 @@ pub fn for_command(
     } else {
         RuleSet::new(&config)?
     };
-    let suppressions = suppressions(common, &config, &root)?;
+    // A new baseline must not leave the old one's findings out.
+    let baseline = if matches!(command, Command::Baseline { .. }) {
+        None
+    } else {
+        baseline_in_force(common, &config, &root)
+    };
+    let suppressions = suppressions(common, &config, &root, baseline.as_ref())?;
     let progress = Progress::new(matches!(source, Source::History(_)) && !common.quiet);
-    Ok(Some(Plan {
+    let plan = Plan {
         source,
         root,
         rules,
@@ -120,7 +134,26 @@ pub fn for_command(
         suppressions,
         cancel: cancel.clone(),
         progress,
+    };
+    Ok(Some(Scan {
+        plan,
+        baseline: baseline.map(|(path, _)| path),
     }))
+}
+
+/// The baseline to use: `--baseline`, else `LEAKHOUND_BASELINE`, else the
+/// config's `baseline` key, else `.leakhound-baseline.json` at `root`.
+fn baseline_in_force(
+    common: &CommonArgs,
+    config: &Config,
+    root: &Path,
+) -> Option<(PathBuf, BaselineChoice)> {
+    baseline::discover(
+        common.baseline.as_deref(),
+        env::var_os("LEAKHOUND_BASELINE").map(PathBuf::from),
+        config.baseline.as_deref(),
+        root,
+    )
 }
 
 fn dir(common: &CommonArgs, paths: &[PathBuf], respect_ignore: bool, follow_links: bool) -> Source {
@@ -140,17 +173,25 @@ fn history(common: &CommonArgs, repo: &Path, branch: Option<String>) -> Result<S
     Ok(Source::History(history))
 }
 
-/// What to stay quiet about: leakhound's own config files, the baseline,
+/// What to stay quiet about: leakhound's own config files, the `baseline`,
 /// the ignore files at `root` and those named by flags.
-fn suppressions(common: &CommonArgs, config: &Config, root: &Path) -> Result<Suppressions> {
+fn suppressions(
+    common: &CommonArgs,
+    config: &Config,
+    root: &Path,
+    baseline: Option<&(PathBuf, BaselineChoice)>,
+) -> Result<Suppressions> {
     let mut suppressions = Suppressions::default();
     for file in &config.files {
         suppressions.add_own_file(file);
     }
-    if let Some(path) = &common.baseline {
-        suppressions.add_baseline(path)?;
+    if let Some((path, choice)) = baseline {
+        match suppressions.add_baseline(path) {
+            Err(e) if *choice != BaselineChoice::Flag => bail!("{e} (baseline from {choice})"),
+            other => other?,
+        }
         if common.verbose {
-            eprintln!("leakhound: using baseline {}", path.display());
+            eprintln!("leakhound: using baseline {} ({choice})", path.display());
         }
     }
     for path in baseline::ignore_files_in(root)

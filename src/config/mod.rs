@@ -105,6 +105,8 @@ pub struct ConfigSyntax {
     pub allowlists: Vec<AllowlistSyntax>,
     /// leakhound: what to do about a leak, for every rule of this file.
     pub remediation: Option<Remediation>,
+    /// leakhound: the baseline to use with this file, relative to its directory.
+    pub baseline: Option<String>,
     /// Warnings about the file: keys leakhound does not read.
     #[serde(skip)]
     pub warnings: Vec<String>,
@@ -362,6 +364,9 @@ pub struct Config {
     pub files: Vec<PathBuf>,
     /// Warnings about the files loaded (`file:line: ...`): unknown keys.
     pub warnings: Vec<String>,
+    /// The `baseline` key of the outermost file that sets one, resolved
+    /// against that file's directory.
+    pub baseline: Option<PathBuf>,
 }
 
 impl Config {
@@ -515,6 +520,10 @@ fn load_file(path: &Path, depth: usize, builtins: bool) -> Result<Config, Config
     };
     if let Some(extend) = extend {
         config.disable_rules(&extend.disabled_rules);
+    }
+    if let Some(baseline) = &syntax.baseline {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        config.baseline = Some(dir.join(baseline));
     }
     config.merge_file(syntax, &file, &text, false)?;
     config.files.insert(0, path.to_path_buf());

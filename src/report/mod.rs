@@ -10,7 +10,7 @@ use std::{io, time::Duration};
 
 use crate::finding::Finding;
 use crate::rules::RuleSet;
-use crate::sources::SourceStats;
+use crate::sources::{Skip, SkipReason, SourceStats};
 
 /// The result of a scan: findings in a stable order, and statistics.
 #[derive(Debug, Default)]
@@ -87,9 +87,14 @@ pub fn summary(stats: &SourceStats, duration: Duration) -> String {
         human_bytes(stats.bytes),
         duration.as_secs_f64()
     );
-    if !stats.skips.is_empty() {
+    let skipped: Vec<&Skip> = stats
+        .skips
+        .iter()
+        .filter(|s| !matches!(s.reason, SkipReason::Ignored { .. }))
+        .collect();
+    if !skipped.is_empty() {
         let mut kinds: Vec<(&str, usize)> = Vec::new();
-        for skip in &stats.skips {
+        for skip in &skipped {
             match kinds.iter_mut().find(|(k, _)| *k == skip.reason.kind()) {
                 Some((_, n)) => *n += 1,
                 None => kinds.push((skip.reason.kind(), 1)),
@@ -98,11 +103,31 @@ pub fn summary(stats: &SourceStats, duration: Duration) -> String {
         let parts: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
         s.push_str(&format!(
             "; skipped {} ({})",
-            stats.skips.len(),
+            skipped.len(),
             parts.join(", ")
         ));
     }
+    let (files, dirs) = ignored_counts(stats);
+    if files + dirs > 0 {
+        s.push_str(&format!("; ignored {}", files + dirs));
+        if dirs > 0 {
+            s.push_str(&format!(
+                " ({files} file{}, {dirs} director{})",
+                if files == 1 { "" } else { "s" },
+                if dirs == 1 { "y" } else { "ies" }
+            ));
+        }
+    }
     s
+}
+
+/// How many files and directories the ignore files kept out.
+pub fn ignored_counts(stats: &SourceStats) -> (usize, usize) {
+    stats.skips.iter().fold((0, 0), |(f, d), s| match s.reason {
+        SkipReason::Ignored { directory: false } => (f + 1, d),
+        SkipReason::Ignored { directory: true } => (f, d + 1),
+        _ => (f, d),
+    })
 }
 
 fn human_bytes(n: u64) -> String {
@@ -123,7 +148,6 @@ fn human_bytes(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::{Skip, SkipReason};
 
     #[test]
     fn summary_counts_skips_by_kind() {
@@ -146,6 +170,20 @@ mod tests {
         assert_eq!(
             summary(&stats, Duration::from_millis(20)),
             "3 files, 1.5 KB in 0.02 s; skipped 3 (binary 2, symlink 1)"
+        );
+        let file = || skip(SkipReason::Ignored { directory: false });
+        let mut stats = SourceStats {
+            skips: vec![file(), skip(SkipReason::Binary), file()],
+            ..stats
+        };
+        assert_eq!(
+            summary(&stats, Duration::from_millis(20)),
+            "3 files, 1.5 KB in 0.02 s; skipped 1 (binary 1); ignored 2"
+        );
+        stats.skips = vec![file(), skip(SkipReason::Ignored { directory: true })];
+        assert_eq!(
+            summary(&stats, Duration::from_millis(20)),
+            "3 files, 1.5 KB in 0.02 s; ignored 2 (1 file, 1 directory)"
         );
     }
 }

@@ -47,6 +47,17 @@ struct AutomationDetails {
 struct Invocation {
     execution_successful: bool,
     tool_execution_notifications: Vec<Notification>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<InvocationProperties>,
+}
+
+/// What `.gitignore`/`.ignore` kept out of a `dir` scan (not an error, so
+/// not a notification).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InvocationProperties {
+    ignored_files: usize,
+    ignored_directories: usize,
 }
 
 #[derive(Serialize)]
@@ -264,6 +275,13 @@ pub fn render(
             invocations: [Invocation {
                 execution_successful: !report.interrupted && report.stats.broken.is_empty(),
                 tool_execution_notifications: notifications,
+                properties: match super::ignored_counts(&report.stats) {
+                    (0, 0) => None,
+                    (ignored_files, ignored_directories) => Some(InvocationProperties {
+                        ignored_files,
+                        ignored_directories,
+                    }),
+                },
             }],
             results,
             tool: Tool {

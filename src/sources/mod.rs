@@ -95,6 +95,12 @@ pub enum SkipReason {
     /// An archive, or a member of one, not opened: a size or depth limit,
     /// or a corrupt archive (why).
     Archive(String),
+    /// Kept out by `.gitignore`, `.ignore` or `.git/info/exclude` (`dir`
+    /// without `--no-ignore`); an ignored directory is one entry, not walked.
+    Ignored {
+        /// A directory, not a file.
+        directory: bool,
+    },
 }
 
 impl SkipReason {
@@ -122,6 +128,7 @@ impl SkipReason {
             SkipReason::LfsPointer => "lfs-pointer",
             SkipReason::Submodule => "submodule",
             SkipReason::Archive(_) => "archive",
+            SkipReason::Ignored { .. } => "ignored",
         }
     }
 }
@@ -138,6 +145,11 @@ impl fmt::Display for SkipReason {
             SkipReason::LfsPointer => f.write_str("Git LFS pointer"),
             SkipReason::Submodule => f.write_str("submodule, not scanned"),
             SkipReason::Archive(why) => write!(f, "archive: {why}"),
+            SkipReason::Ignored { directory } => write!(
+                f,
+                "{} kept out by .gitignore/.ignore (--no-ignore scans it)",
+                if *directory { "directory" } else { "file" }
+            ),
         }
     }
 }

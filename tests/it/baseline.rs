@@ -275,3 +275,85 @@ fn the_config_file_in_use_is_not_reported() {
     t.write("other.toml", ACME_RULE);
     json(&t, &["dir", ".", "-c", "other.toml"]).expect_code(1);
 }
+
+/// Issue 12: a baseline is used without `--baseline`, so hooks need no
+/// edit: `--baseline`, else `LEAKHOUND_BASELINE`, else the config's
+/// `baseline` key, else `.leakhound-baseline.json` at the scan root.
+#[test]
+fn the_baseline_in_force_is_the_flag_then_the_environment_then_the_config_then_the_root_file() {
+    let t = TestDir::new();
+    t.write("app.env", format!("TOKEN={}\n", github_pat(760)));
+    t.run(&["baseline", "create", "-o", "known.json"])
+        .expect_code(0);
+    t.write("empty.json", "[]\n");
+    let code = |args: &[&str], env: &[(&str, &str)]| {
+        let run = t.run_env(&[&["dir", "."], args].concat(), env);
+        assert!(run.code == 0 || run.code == 1, "{run:#?}");
+        run.code
+    };
+    assert_eq!(code(&[], &[]), 1, "no baseline yet");
+    std::fs::copy(t.join("known.json"), t.join(".leakhound-baseline.json")).unwrap();
+    assert_eq!(code(&[], &[]), 0, "the root file is found");
+    let run = t.run(&["dir", ".", "-v"]);
+    assert!(
+        run.stderr
+            .contains("using baseline ./.leakhound-baseline.json (found at the scan root)"),
+        "{run:#?}"
+    );
+    t.write(".leakhound.toml", "baseline = \"empty.json\"\n");
+    assert_eq!(code(&[], &[]), 1, "the config's key beats the root file");
+    let env = [("LEAKHOUND_BASELINE", "known.json")];
+    assert_eq!(code(&[], &env), 0, "the environment beats the config");
+    assert_eq!(
+        code(&["--baseline", "empty.json"], &env),
+        1,
+        "the flag beats the environment"
+    );
+    assert_eq!(
+        code(&[], &[("LEAKHOUND_BASELINE", "")]),
+        1,
+        "an empty variable is unset"
+    );
+}
+
+#[test]
+fn a_baseline_named_by_the_environment_or_the_config_must_exist() {
+    let t = TestDir::new();
+    t.write("app.env", format!("TOKEN={}\n", github_pat(761)));
+    let run = t.run_env(&["dir", "."], &[("LEAKHOUND_BASELINE", "gone.json")]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("gone.json: cannot read")
+            && run.stderr.contains("(baseline from LEAKHOUND_BASELINE)"),
+        "{run:#?}"
+    );
+    t.write("sub/.leakhound.toml", "baseline = \"missing.json\"\n");
+    let run = t.run(&["dir", "sub"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("sub/missing.json: cannot read")
+            && run
+                .stderr
+                .contains("(baseline from the config's baseline key)"),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn baseline_create_does_not_leave_out_what_the_found_baseline_holds() {
+    let t = TestDir::new();
+    t.write("app.env", format!("TOKEN={}\n", github_pat(762)));
+    t.write(".leakhound-baseline.json", "[]\n");
+    t.run(&["baseline", "create", "-o", ".leakhound-baseline.json"])
+        .expect_code(0);
+    // Rewritten from its own findings, it is not emptied by being read.
+    let env = [("LEAKHOUND_BASELINE", ".leakhound-baseline.json")];
+    t.run_env(
+        &["baseline", "create", "-o", ".leakhound-baseline.json"],
+        &env,
+    )
+    .expect_code(0);
+    let text = std::fs::read_to_string(t.join(".leakhound-baseline.json")).unwrap();
+    assert!(text.contains("\"github-pat\""), "{text}");
+    t.run(&["dir", "."]).expect_code(0);
+}

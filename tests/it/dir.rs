@@ -4,7 +4,7 @@ use std::{
     ffi::OsStr, fs, os::unix::ffi::OsStrExt, os::unix::fs::symlink, os::unix::fs::PermissionsExt,
 };
 
-use crate::support::{acme_key, github_pat, loc, locations, TestDir, ACME_RULE};
+use crate::support::{acme_key, github_pat, loc, locations, TestDir, TestRepo, ACME_RULE};
 
 #[test]
 fn finds_secrets_in_code_env_yaml_and_json() {
@@ -393,4 +393,86 @@ fn file_names_that_are_not_utf8_are_scanned() {
     let run = t.run(&["dir", ".", "--format", "sarif"]);
     run.expect_code(1);
     run.sarif();
+}
+
+/// Issue 12: an ignored `.env` (where local secrets live) left "no leaks
+/// found: 1 files" with nothing said. The summary counts what the ignore
+/// files kept out, `-v` names each, `--no-ignore` scans them.
+#[test]
+fn the_summary_counts_what_gitignore_kept_out_and_verbose_names_it() {
+    let repo = TestRepo::new();
+    repo.write(".gitignore", ".env\n");
+    repo.write(".env", format!("TOKEN={}\n", github_pat(650)));
+    repo.write("app.py", "print('hi')\n");
+    let run = repo.run(&["dir", "."]);
+    run.expect_code(0);
+    assert!(
+        run.stdout.contains("no leaks found: 2 files") && run.stdout.contains("; ignored 1\n"),
+        "{run:#?}"
+    );
+    let run = repo.run(&["dir", ".", "-v"]);
+    assert!(
+        run.stderr.contains(
+            "leakhound: skipped .env: file kept out by .gitignore/.ignore (--no-ignore scans it)"
+        ),
+        "{run:#?}"
+    );
+    let run = repo.run(&["dir", ".", "--no-ignore", "--format", "json"]);
+    run.expect_code(1);
+    assert_eq!(
+        locations(&run.findings()),
+        vec![loc(".env", 1, "github-pat")]
+    );
+    assert!(!run.stderr.contains("ignored"), "{run:#?}");
+}
+
+/// An ignored directory is one entry (it is not walked into); `.ignore`
+/// and `.git/info/exclude` count too; SARIF carries the counts as
+/// invocation properties.
+#[test]
+fn an_ignored_directory_counts_once_and_sarif_carries_the_counts() {
+    let repo = TestRepo::new();
+    repo.write(".gitignore", "build/\n");
+    repo.write(".ignore", "notes.txt\n");
+    repo.write(".git/info/exclude", "local.env\n");
+    for f in [
+        "build/a.txt",
+        "build/deep/b.txt",
+        "notes.txt",
+        "local.env",
+        "app.py",
+    ] {
+        repo.write(f, "x = 1\n");
+    }
+    let run = repo.run(&["dir", "."]);
+    run.expect_code(0);
+    assert!(
+        run.stdout.contains("; ignored 3 (2 files, 1 directory)"),
+        "{run:#?}"
+    );
+    let run = repo.run(&["dir", ".", "-v"]);
+    for line in [
+        "skipped build: directory kept out",
+        "skipped notes.txt: file kept out",
+        "skipped local.env: file kept out",
+    ] {
+        assert!(run.stderr.contains(line), "{line}: {run:#?}");
+    }
+    assert!(
+        !run.stderr.contains("build/a.txt"),
+        "not walked into: {run:#?}"
+    );
+    let run = repo.run(&["dir", ".", "--format", "sarif"]);
+    run.expect_code(0);
+    let log = run.sarif();
+    let props = &log["runs"][0]["invocations"][0]["properties"];
+    assert_eq!(
+        (&props["ignoredFiles"], &props["ignoredDirectories"]),
+        (&serde_json::json!(2), &serde_json::json!(1)),
+        "{log:#}"
+    );
+    assert!(
+        run.stderr.contains("ignored 3 (2 files, 1 directory)"),
+        "{run:#?}"
+    );
 }

@@ -220,3 +220,152 @@ fn outside_a_repository_is_a_one_line_error() {
         assert!(run.stderr.contains("not a git repository"), "{run:#?}");
     }
 }
+
+/// Issue 12: the hook's ways out besides `--no-verify`, used without
+/// editing the hook. Stages `deploy/app.env` with a secret on line 2.
+fn stage_secret(repo: &TestRepo, seed: u64) {
+    repo.write(
+        "deploy/app.env",
+        format!("MODE=prod\nTOKEN={}\n", github_pat(seed)),
+    );
+    repo.stage(&["deploy/app.env"]);
+}
+
+/// `git commit` with hooks and extra environment variables.
+fn commit_with_env(repo: &TestRepo, env: &[(&str, &str)]) -> Run {
+    Run::from(repo.git_output_env(&["commit", "-q", "-m", "Add config"], env))
+}
+
+/// A repository with the hook installed and a refused commit of a secret
+/// staged; returns it, the hook's text and the refusal.
+fn refused_commit(seed: u64) -> (TestRepo, String, Run) {
+    let repo = TestRepo::with_readme();
+    repo.run(&["install-hook"]).expect_code(0);
+    let hook = fs::read_to_string(repo.join(".git/hooks/pre-commit")).unwrap();
+    stage_secret(&repo, seed);
+    let head = repo.head();
+    let run = commit_with_hooks(&repo, "Add config");
+    assert_ne!(run.code, 0, "refused: {run:#?}");
+    assert_eq!(repo.head(), head);
+    (repo, hook, run)
+}
+
+/// The commit went through and the hook is as installed.
+#[track_caller]
+fn assert_committed(repo: &TestRepo, run: &Run, hook: &str, head: &str) {
+    assert_eq!(run.code, 0, "the commit passes: {run:#?}");
+    assert_ne!(repo.head(), head, "the commit was made");
+    assert_eq!(
+        fs::read_to_string(repo.join(".git/hooks/pre-commit")).unwrap(),
+        hook,
+        "the hook was not edited"
+    );
+}
+
+#[test]
+fn a_baseline_at_the_repository_root_lets_a_known_secret_through() {
+    let (repo, hook, refused) = refused_commit(6101);
+    // The refusal names the command that writes the baseline; run it as printed.
+    let command = refused
+        .stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("leakhound baseline create"))
+        .unwrap_or_else(|| panic!("no baseline command: {refused:#?}"));
+    assert_eq!(
+        command,
+        "leakhound baseline create -o .leakhound-baseline.json"
+    );
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    repo.run(&args).expect_code(0);
+    assert!(repo.join(".leakhound-baseline.json").is_file());
+    let head = repo.head();
+    let run = commit_with_hooks(&repo, "Add config");
+    assert_committed(&repo, &run, &hook, &head);
+    // A new secret is still refused.
+    repo.write("deploy/other.env", format!("T={}\n", github_pat(6102)));
+    repo.stage(&["deploy/other.env"]);
+    let run = commit_with_hooks(&repo, "Another");
+    assert_ne!(run.code, 0, "{run:#?}");
+    assert!(run.stderr.contains("deploy/other.env:1"), "{run:#?}");
+}
+
+#[test]
+fn leakhound_baseline_in_the_environment_lets_a_known_secret_through() {
+    let (repo, hook, _) = refused_commit(6103);
+    let elsewhere = TestDir::new();
+    let baseline = elsewhere.join("known.json");
+    let made = repo.run(&["baseline", "create", "-o", baseline.to_str().unwrap()]);
+    made.expect_code(0);
+    // The file is not at the root: without the variable the commit is refused.
+    let head = repo.head();
+    assert_ne!(commit_with_env(&repo, &[]).code, 0);
+    let run = commit_with_env(&repo, &[("LEAKHOUND_BASELINE", baseline.to_str().unwrap())]);
+    assert_committed(&repo, &run, &hook, &head);
+}
+
+#[test]
+fn a_baseline_key_in_the_config_lets_a_known_secret_through() {
+    let (repo, hook, _) = refused_commit(6104);
+    repo.write("ci/README", "baselines\n");
+    repo.run(&["baseline", "create", "-o", "ci/known.json"])
+        .expect_code(0);
+    repo.write(".leakhound.toml", "baseline = \"ci/known.json\"\n");
+    let head = repo.head();
+    let run = commit_with_hooks(&repo, "Add config");
+    assert_committed(&repo, &run, &hook, &head);
+}
+
+#[test]
+fn the_refusal_prints_an_ignore_line_that_lets_the_commit_through_once_pasted() {
+    let (repo, hook, refused) = refused_commit(6105);
+    let said = &refused.stderr;
+    assert!(said.contains("leakhound:allow github-pat"), "{said}");
+    assert!(said.contains(".leakhoundignore"), "{said}");
+    // The block to paste: the comment naming the finding and its line.
+    let lines: Vec<&str> = said.lines().map(str::trim).collect();
+    let at = lines
+        .iter()
+        .position(|l| *l == "# deploy/app.env:2 github-pat")
+        .unwrap_or_else(|| panic!("no ignore entry: {said}"));
+    let pasted = format!("{}\n{}\n", lines[at], lines[at + 1]);
+    assert!(
+        !said.contains(&github_pat(6105)),
+        "the secret is redacted: {said}"
+    );
+    repo.write(".leakhoundignore", &pasted);
+    let head = repo.head();
+    let run = commit_with_hooks(&repo, "Add config");
+    assert_committed(&repo, &run, &hook, &head);
+}
+
+#[test]
+fn the_allow_comment_the_refusal_names_lets_the_commit_through() {
+    let (repo, hook, refused) = refused_commit(6106);
+    assert!(
+        refused
+            .stderr
+            .contains("a comment `leakhound:allow github-pat` on its line"),
+        "{refused:#?}"
+    );
+    repo.write(
+        "deploy/app.env",
+        format!(
+            "MODE=prod\nTOKEN={} # leakhound:allow github-pat\n",
+            github_pat(6106)
+        ),
+    );
+    repo.stage(&["deploy/app.env"]);
+    let head = repo.head();
+    let run = commit_with_hooks(&repo, "Add config");
+    assert_committed(&repo, &run, &hook, &head);
+}
+
+#[test]
+fn a_gitleaksignore_position_entry_works_from_the_hook() {
+    let (repo, hook, _) = refused_commit(6107);
+    repo.write(".gitleaksignore", "deploy/app.env:github-pat:2\n");
+    let head = repo.head();
+    let run = commit_with_hooks(&repo, "Add config");
+    assert_committed(&repo, &run, &hook, &head);
+}

@@ -24,10 +24,12 @@ use serde::Deserialize;
 use serde_json::Value;
 
 /// The `leakhound` binary, with a clean environment: no `LEAKHOUND_CONFIG`
-/// from the developer's shell, no colour.
+/// or `LEAKHOUND_BASELINE` from the developer's shell, no colour.
 pub fn leakhound() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_leakhound"));
-    cmd.env_remove("LEAKHOUND_CONFIG").env("NO_COLOR", "1");
+    cmd.env_remove("LEAKHOUND_CONFIG")
+        .env_remove("LEAKHOUND_BASELINE")
+        .env("NO_COLOR", "1");
     cmd
 }
 

@@ -64,6 +64,12 @@ impl TestRepo {
     /// `git ARGS` in the repository with the fixed identity and the current
     /// date; whatever the outcome.
     pub fn git_output(&self, args: &[&str]) -> Output {
+        self.git_output_env(args, &[])
+    }
+
+    /// [`TestRepo::git_output`] with extra environment variables (which
+    /// hooks inherit).
+    pub fn git_output_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let date = format!("{} {ZONE}", EPOCH + self.clock.get() * 3600);
         let mut cmd = Command::new("git");
         cmd.current_dir(&self.root)
@@ -90,9 +96,12 @@ impl TestRepo {
             "GIT_CONFIG",
             "GIT_CONFIG_PARAMETERS",
             "GIT_NAMESPACE",
+            "LEAKHOUND_CONFIG",
+            "LEAKHOUND_BASELINE",
         ] {
             cmd.env_remove(var);
         }
+        cmd.envs(env.iter().copied());
         cmd.output().unwrap_or_else(|e| {
             panic!("cannot run git ({e}): the git tests need the `git` command on PATH")
         })

@@ -1,8 +1,10 @@
 //! Files on disk: a parallel `ignore` walk (respecting `.gitignore` and
 //! `.ignore` unless told not to, never entering `.git/`), reading each
-//! regular file once; binary, oversized, unreadable files and symlinks (unless
-//! followed) are counted as skips, never silently dropped. Stops early when
-//! the scan is interrupted.
+//! regular file once; binary, oversized, unreadable files, symlinks (unless
+//! followed) and what the ignore files keep out are counted as skips, never
+//! silently dropped. Stops early when the scan is interrupted.
+
+mod ignored;
 
 use std::{
     fs::File,
@@ -10,12 +12,13 @@ use std::{
     path::{Path, PathBuf},
     sync::{
         atomic::{AtomicU64, Ordering},
-        Mutex,
+        Arc, Mutex,
     },
 };
 
 use ignore::{WalkBuilder, WalkState};
 
+use self::ignored::IgnoreRules;
 use super::{skip_as_binary, Blob, Control, Skip, SkipReason, SourceError, SourceStats, Visit};
 use crate::finding::{path_string, Origin};
 use crate::sync::{into_inner, lock};
@@ -74,18 +77,31 @@ impl Visit for DirSource {
         for root in rest {
             builder.add(root);
         }
+        // The ignore files are applied here, not by the walker, so that what
+        // they keep out is counted as it is met.
+        let rules = self.respect_ignore.then(|| IgnoreRules::new(&self.roots));
+        let ignored = Arc::new(Mutex::new(Vec::new()));
+        let kept_out = Arc::clone(&ignored);
         builder
-            .hidden(false)
-            .parents(self.respect_ignore)
-            .ignore(self.respect_ignore)
-            .git_ignore(self.respect_ignore)
-            .git_exclude(self.respect_ignore)
-            .git_global(false)
-            .require_git(false)
+            .standard_filters(false)
             .follow_links(self.follow_links)
             .threads(self.threads)
-            .filter_entry(|e| {
-                !(e.file_name() == ".git" && e.file_type().is_some_and(|t| t.is_dir()))
+            .filter_entry(move |e| {
+                let directory = e.file_type().is_some_and(|t| t.is_dir());
+                if directory && e.file_name() == ".git" {
+                    return false;
+                }
+                if rules
+                    .as_ref()
+                    .is_some_and(|r| r.ignores(e.path(), directory))
+                {
+                    lock(&kept_out).push(Skip {
+                        path: path_string(e.path()),
+                        reason: SkipReason::Ignored { directory },
+                    });
+                    return false;
+                }
+                true
             });
         let blobs = AtomicU64::new(0);
         let bytes = AtomicU64::new(0);
@@ -134,6 +150,7 @@ impl Visit for DirSource {
             })
         });
         let mut skips = into_inner(skips);
+        skips.append(&mut lock(&ignored));
         skips.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(SourceStats {
             blobs: blobs.into_inner(),
