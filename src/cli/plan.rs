@@ -97,6 +97,8 @@ pub fn for_command(
     } else {
         RuleSet::new(&config)?
     };
+    let mut source = source;
+    source.keep_binary(rules.file_magic());
     let suppressions = suppressions(common, &config, &root)?;
     let progress = Progress::new(matches!(source, Source::History(_)) && !common.quiet);
     Ok(Some(Plan {
@@ -131,6 +133,7 @@ fn dir(common: &CommonArgs, paths: &[PathBuf], respect_ignore: bool, follow_link
         max_file_size: common.max_file_size,
         threads: common.threads.unwrap_or(0),
         archives: !common.no_archives,
+        keep_binary: Vec::new(),
     })
 }
 

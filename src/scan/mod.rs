@@ -130,6 +130,14 @@ impl<'d> Stage<'d> {
         findings
     }
 
+    /// Whether a finding is a `file` rule's (the whole file, not a line).
+    fn is_file_finding(&self, f: &Finding) -> bool {
+        self.detector
+            .rules()
+            .get(&f.rule_id)
+            .is_some_and(|r| r.is_file_rule())
+    }
+
     /// Scans a blob again (its skips were counted the first time).
     fn rescan(&self, data: &[u8], origin: &Origin) -> Vec<Finding> {
         self.unpacker.scan(data, origin).findings
@@ -173,8 +181,10 @@ impl<'d> Stage<'d> {
     }
 
     /// What changes add: findings on added lines that were not in the file
-    /// before. With [`Occurrences::First`], a secret found again at the
-    /// same path (later commits of a range) is reported once, where first seen.
+    /// before, and a `file` rule's finding when the file was not one before
+    /// the change (a changed `.env` stays the same finding). With
+    /// [`Occurrences::First`], a secret found again at the same path (later
+    /// commits of a range) is reported once, where first seen.
     fn changes(
         &self,
         diffs: &Diffs,
@@ -186,14 +196,16 @@ impl<'d> Stage<'d> {
             &|change: Change<'_>| {
                 let origin = &change.blob.origin;
                 let mut f = self.scan(change.blob.data, origin);
-                f.retain(|f| on_added_line(f, change.added));
+                f.retain(|f| self.is_file_finding(f) || on_added_line(f, change.added));
                 if let (false, Some(before)) = (f.is_empty(), change.before) {
-                    let old: HashSet<Fingerprint> = self
-                        .rescan(before, origin)
-                        .iter()
-                        .map(|f| f.fingerprint)
-                        .collect();
-                    f.retain(|f| !old.contains(&f.fingerprint));
+                    let old = self.rescan(before, origin);
+                    let fingerprints: HashSet<Fingerprint> =
+                        old.iter().map(|f| f.fingerprint).collect();
+                    f.retain(|f| {
+                        !fingerprints.contains(&f.fingerprint)
+                            && !(self.is_file_finding(f)
+                                && old.iter().any(|o| o.rule_id == f.rule_id))
+                    });
                 }
                 if !f.is_empty() {
                     lock(&found).append(&mut f);
