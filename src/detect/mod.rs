@@ -158,8 +158,8 @@ impl<'r> Detector<'r> {
         let mut allowed: Vec<Range<usize>> = Vec::new();
         // Secrets that failed their rule's checksum: not secrets, for any rule.
         let mut disproved: Vec<Range<usize>> = Vec::new();
-        // File rules whose regex found a value the filters keep.
-        let mut holding: Vec<usize> = Vec::new();
+        // File rules whose regex found values the filters keep, with them.
+        let mut holding: Vec<(usize, Vec<u8>)> = Vec::new();
         'rules: for (rule_idx, windows) in self.windows(data) {
             let rule = &self.rules.rules()[rule_idx];
             if !self.rule_applies(rule, &ctx) {
@@ -169,8 +169,9 @@ impl<'r> Detector<'r> {
                 continue;
             };
             if rule.is_file_rule() {
-                if self.holds_value(rule, pattern, windows, &ctx) {
-                    holding.push(rule_idx);
+                let values = self.kept_values(rule, pattern, windows, &ctx);
+                if !values.is_empty() {
+                    holding.push((rule_idx, values));
                 }
                 continue;
             }
@@ -220,44 +221,54 @@ impl<'r> Detector<'r> {
         }
     }
 
-    /// Whether a file rule's regex finds, in its keyword windows, a value
-    /// that passes the filters (entropy, placeholders, allowlists).
-    fn holds_value(
+    /// The values a file rule's regex finds in its keyword windows that
+    /// pass the filters (entropy, placeholders, allowlists), each followed
+    /// by a NUL; empty when there is none.
+    fn kept_values(
         &self,
         rule: &Rule,
         pattern: &crate::rules::Pattern,
         windows: Vec<Range<usize>>,
         ctx: &Context<'_>,
-    ) -> bool {
-        windows.into_iter().any(|window| {
+    ) -> Vec<u8> {
+        let mut values = Vec::new();
+        for window in windows {
             let input = Input::new(ctx.data).span(window);
-            pattern
-                .regex()
-                .captures_iter(input)
-                .any(|caps| self.evaluate(rule, &caps, ctx).is_ok())
-        })
+            for caps in pattern.regex().captures_iter(input) {
+                if let Ok(f) = self.evaluate(rule, &caps, ctx) {
+                    values.extend_from_slice(&ctx.data[f.span]);
+                    values.push(0);
+                }
+            }
+        }
+        values
     }
 
     /// The findings of the `file` rules that apply to this blob: its path
-    /// matches, its magic bytes do, and its content holds a value (a rule
-    /// with a regex is in `holding`). Standard input has no path: none.
-    fn file_findings(&self, ctx: &Context<'_>, holding: &[usize]) -> Vec<Finding> {
+    /// matches, its magic bytes do, and its content holds values (a rule
+    /// with a regex is in `holding`, with them). Standard input has no
+    /// path: none.
+    fn file_findings(&self, ctx: &Context<'_>, holding: &[(usize, Vec<u8>)]) -> Vec<Finding> {
         if matches!(ctx.origin, Origin::Stdin { .. }) {
             return Vec::new();
         }
-        self.rules
-            .rules()
-            .iter()
-            .enumerate()
-            .filter(|(i, r)| {
+        let rules = self.rules.rules().iter().enumerate();
+        rules
+            .filter(|(_, r)| {
                 r.is_file_rule()
                     && !r.skip_report
                     && r.confidence >= self.opts.min_confidence
-                    && (!r.has_regex() || holding.contains(i))
                     && r.magic_matches(ctx.data)
                     && self.rule_applies(r, ctx)
             })
-            .map(|(_, rule)| file_finding(rule, ctx))
+            .filter_map(|(i, rule)| {
+                let held = holding.iter().find(|(h, _)| *h == i).map(|(_, v)| v);
+                match (rule.has_regex(), held) {
+                    (false, _) => Some(file_finding(rule, ctx.data, ctx)),
+                    (true, Some(values)) => Some(file_finding(rule, values, ctx)),
+                    (true, None) => None,
+                }
+            })
             .collect()
     }
 
@@ -455,11 +466,13 @@ fn finding(rule: &Rule, secret: Secret, at: Place, origin: &Origin) -> Finding {
 }
 
 /// A file rule's finding: the whole file, at line 1, with no secret text.
-/// Its secret is a digest of the content, so the same file is the same
-/// finding wherever it is (baselines, a history's first occurrence).
-fn file_finding(rule: &Rule, ctx: &Context<'_>) -> Finding {
+/// Its secret is a digest of what makes it one (the values its regex kept,
+/// or the whole content), so the same file is the same finding wherever it
+/// is, and an edit that changes no value is no new finding (baselines, a
+/// history's first occurrence, a diff).
+fn file_finding(rule: &Rule, held: &[u8], ctx: &Context<'_>) -> Finding {
     use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(ctx.data);
+    let digest = Sha256::digest(held);
     let secret = Secret::new(format!("sha256:{}", crate::finding::hex(&digest[..8])));
     let path = ctx.path.unwrap_or_default();
     let pos = Position { line: 1, column: 1 };

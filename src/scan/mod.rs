@@ -181,8 +181,9 @@ impl<'d> Stage<'d> {
     }
 
     /// What changes add: findings on added lines that were not in the file
-    /// before, and a `file` rule's finding when the file was not one before
-    /// the change (a changed `.env` stays the same finding). With
+    /// before, and a `file` rule's finding (on no line: the whole file) unless
+    /// the file was the same finding before (an edit to a `.env` that changes
+    /// no value). With
     /// [`Occurrences::First`], a secret found again at the same path (later
     /// commits of a range) is reported once, where first seen.
     fn changes(
@@ -198,14 +199,12 @@ impl<'d> Stage<'d> {
                 let mut f = self.scan(change.blob.data, origin);
                 f.retain(|f| self.is_file_finding(f) || on_added_line(f, change.added));
                 if let (false, Some(before)) = (f.is_empty(), change.before) {
-                    let old = self.rescan(before, origin);
-                    let fingerprints: HashSet<Fingerprint> =
-                        old.iter().map(|f| f.fingerprint).collect();
-                    f.retain(|f| {
-                        !fingerprints.contains(&f.fingerprint)
-                            && !(self.is_file_finding(f)
-                                && old.iter().any(|o| o.rule_id == f.rule_id))
-                    });
+                    let old: HashSet<Fingerprint> = self
+                        .rescan(before, origin)
+                        .iter()
+                        .map(|f| f.fingerprint)
+                        .collect();
+                    f.retain(|f| !old.contains(&f.fingerprint));
                 }
                 if !f.is_empty() {
                     lock(&found).append(&mut f);
