@@ -1,6 +1,8 @@
-//! What bytes are, told by their first bytes: binary (a NUL early on) or an
-//! archive (magic bytes). Shared by the sources, which skip binary files,
-//! and the unpack stage, which opens archives. Pure: no I/O, no scanning.
+//! What bytes are, told by their first bytes: binary (a NUL early on), an
+//! archive (magic bytes), or a file with the [`Magic`] bytes a `file` rule
+//! names (a keystore). Shared by the sources, which skip binary files but
+//! those, the unpack stage, which opens archives, and the rules. Pure: no
+//! I/O, no scanning.
 
 /// Bytes of the first block checked for NUL to call content binary.
 pub const BINARY_PROBE: usize = 8 * 1024;
@@ -66,9 +68,61 @@ pub fn starts_like_archive(head: &[u8]) -> bool {
     .any(|m| head.starts_with(&m[..m.len().min(head.len())]) && head.len() >= 2)
 }
 
+/// Magic bytes: the first bytes a file starts with, written in hex with
+/// `??` for any byte (`30 82 ?? ?? 02 01 03`); `None` stands for any byte.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Magic(Vec<Option<u8>>);
+
+impl Magic {
+    /// Parses hex pairs (spaces allowed between them) and `??` wildcards.
+    pub fn parse(text: &str) -> Result<Magic, String> {
+        let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+        if digits.is_empty() || digits.len() % 2 != 0 {
+            return Err(format!(
+                "magic '{text}': needs whole bytes, two hex digits each"
+            ));
+        }
+        let bytes = digits
+            .chunks(2)
+            .map(|pair| match pair {
+                b"??" => Ok(None),
+                _ => std::str::from_utf8(pair)
+                    .ok()
+                    .and_then(|p| u8::from_str_radix(p, 16).ok())
+                    .map(Some)
+                    .ok_or_else(|| format!("magic '{text}': not hex or '??'")),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Magic(bytes))
+    }
+
+    /// Whether `data` starts with these bytes.
+    pub fn starts(&self, data: &[u8]) -> bool {
+        data.len() >= self.0.len()
+            && self
+                .0
+                .iter()
+                .zip(data)
+                .all(|(want, got)| want.is_none_or(|w| w == *got))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn magic_hex_and_wildcards() {
+        let m = Magic::parse("30 82 ?? ?? 02 01 03").unwrap();
+        assert!(m.starts(b"\x30\x82\x0a\x0b\x02\x01\x03rest"));
+        assert!(!m.starts(b"\x30\x82\x0a\x0b\x02\x01\x02rest"));
+        assert!(!m.starts(b"\x30\x82"));
+        assert!(Magic::parse("FEEDFEED")
+            .unwrap()
+            .starts(b"\xfe\xed\xfe\xed\0\0\0\x02"));
+        assert!(Magic::parse("FEE").is_err());
+        assert!(Magic::parse("zz").is_err());
+    }
 
     #[test]
     fn magic_bytes_tell_the_kind() {

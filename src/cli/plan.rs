@@ -112,6 +112,8 @@ pub fn for_command(
         baseline_in_force(common, &config, &root)
     };
     let suppressions = suppressions(common, &config, &root, baseline.as_ref())?;
+    let mut source = source;
+    source.keep_binary(rules.file_magic());
     let progress = Progress::new(matches!(source, Source::History(_)) && !common.quiet);
     let plan = Plan {
         source,
@@ -164,6 +166,7 @@ fn dir(common: &CommonArgs, paths: &[PathBuf], respect_ignore: bool, follow_link
         max_file_size: common.max_file_size,
         threads: common.threads.unwrap_or(0),
         archives: !common.no_archives,
+        keep_binary: Vec::new(),
     })
 }
 

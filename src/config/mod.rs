@@ -183,6 +183,27 @@ pub struct RuleSyntax {
     pub remediation: Option<Remediation>,
     /// leakhound: how `--verify` asks the provider whether the secret is live.
     pub verify: Option<VerifySyntax>,
+    /// leakhound: what a finding is, a secret in the text or a whole file.
+    pub kind: Option<RuleKind>,
+    /// leakhound: a `file` rule's magic bytes, in hex (`??`: any byte); the
+    /// file must start with one of them. A file with magic bytes is checked
+    /// even when it is binary.
+    #[serde(default)]
+    pub magic: Vec<String>,
+}
+
+/// What a rule reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleKind {
+    /// A secret in the text: where its regex matches.
+    #[default]
+    Content,
+    /// A file that is a secret by nature (`.env`, `.netrc`, a keystore):
+    /// reported once, at its path, when its content looks like the real
+    /// thing (the regex finds a value the filters keep, the magic bytes
+    /// match) and no other rule reported a secret in it.
+    File,
 }
 
 /// How sure a rule's finding is a real secret, lowest first.
@@ -608,6 +629,12 @@ fn merge_rule(existing: &mut RuleEntry, new: RuleEntry) {
     }
     if new_syntax.confidence.is_some() {
         old.confidence = new_syntax.confidence;
+    }
+    if new_syntax.kind.is_some() {
+        old.kind = new_syntax.kind;
+    }
+    if !new_syntax.magic.is_empty() {
+        old.magic = new_syntax.magic;
     }
     if let Some(r) = new_syntax.remediation {
         old.remediation = Some(match old.remediation.take() {

@@ -54,8 +54,23 @@ impl Default for DetectOptions {
 pub struct Scanned {
     /// Findings, sorted by position.
     pub findings: Vec<Finding>,
+    /// Findings of `file` rules: the blob itself is a secret file. They
+    /// stand only if nothing else is found in the blob (its decoded runs
+    /// included), which the caller knows.
+    pub files: Vec<Finding>,
     /// The scan stopped at [`DetectOptions::max_findings`]: there may be more.
     pub capped: bool,
+}
+
+impl Scanned {
+    /// The findings, or the file findings when there are none.
+    pub fn into_findings(self) -> Vec<Finding> {
+        if self.findings.is_empty() {
+            self.files
+        } else {
+            self.findings
+        }
+    }
 }
 
 /// Why a regex match did not become a finding.
@@ -92,9 +107,29 @@ impl<'r> Detector<'r> {
         self.opts
     }
 
-    /// Scans one blob; findings come sorted by position.
+    /// The rules it runs.
+    pub fn rules(&self) -> &'r RuleSet {
+        self.rules
+    }
+
+    /// Scans one blob; findings come sorted by position (a file finding
+    /// only when there is no other).
     pub fn scan(&self, data: &[u8], origin: &Origin) -> Vec<Finding> {
-        self.scan_capped(data, origin).findings
+        self.scan_capped(data, origin).into_findings()
+    }
+
+    /// The file findings of a binary blob: `file` rules that need no text,
+    /// only their path and magic bytes (a Java keystore, a PKCS#12 file).
+    pub fn scan_binary(&self, data: &[u8], origin: &Origin) -> Vec<Finding> {
+        let path = origin.known_path();
+        let ctx = Context::new(data, origin, path.as_deref());
+        if ctx
+            .path
+            .is_some_and(|p| self.rules.allows_blob(p, ctx.commit))
+        {
+            return Vec::new();
+        }
+        self.file_findings(&ctx, &[])
     }
 
     /// Scans one blob, stopping after `max_findings` findings (the cap keeps
@@ -108,6 +143,7 @@ impl<'r> Detector<'r> {
         {
             return Scanned {
                 findings: Vec::new(),
+                files: Vec::new(),
                 capped: false,
             };
         }
@@ -122,6 +158,8 @@ impl<'r> Detector<'r> {
         let mut allowed: Vec<Range<usize>> = Vec::new();
         // Secrets that failed their rule's checksum: not secrets, for any rule.
         let mut disproved: Vec<Range<usize>> = Vec::new();
+        // File rules whose regex found values the filters keep, with them.
+        let mut holding: Vec<(usize, Vec<u8>)> = Vec::new();
         'rules: for (rule_idx, windows) in self.windows(data) {
             let rule = &self.rules.rules()[rule_idx];
             if !self.rule_applies(rule, &ctx) {
@@ -130,6 +168,13 @@ impl<'r> Detector<'r> {
             let Some(pattern) = rule.regex() else {
                 continue;
             };
+            if rule.is_file_rule() {
+                let values = self.kept_values(rule, pattern, windows, &ctx);
+                if !values.is_empty() {
+                    holding.push((rule_idx, values));
+                }
+                continue;
+            }
             let generic = rule.is_generic();
             for window in windows {
                 let input = Input::new(data).span(window);
@@ -168,7 +213,63 @@ impl<'r> Detector<'r> {
             mark_secrets(&mut findings, &secrets);
         }
         findings.sort_by_key(|f| (f.span.start, f.span.end));
-        Scanned { findings, capped }
+        let files = self.file_findings(&ctx, &holding);
+        Scanned {
+            findings,
+            files,
+            capped,
+        }
+    }
+
+    /// The values a file rule's regex finds in its keyword windows that
+    /// pass the filters (entropy, placeholders, allowlists), each followed
+    /// by a NUL; empty when there is none.
+    fn kept_values(
+        &self,
+        rule: &Rule,
+        pattern: &crate::rules::Pattern,
+        windows: Vec<Range<usize>>,
+        ctx: &Context<'_>,
+    ) -> Vec<u8> {
+        let mut values = Vec::new();
+        for window in windows {
+            let input = Input::new(ctx.data).span(window);
+            for caps in pattern.regex().captures_iter(input) {
+                if let Ok(f) = self.evaluate(rule, &caps, ctx) {
+                    values.extend_from_slice(&ctx.data[f.span]);
+                    values.push(0);
+                }
+            }
+        }
+        values
+    }
+
+    /// The findings of the `file` rules that apply to this blob: its path
+    /// matches, its magic bytes do, and its content holds values (a rule
+    /// with a regex is in `holding`, with them). Standard input has no
+    /// path: none.
+    fn file_findings(&self, ctx: &Context<'_>, holding: &[(usize, Vec<u8>)]) -> Vec<Finding> {
+        if matches!(ctx.origin, Origin::Stdin { .. }) {
+            return Vec::new();
+        }
+        let rules = self.rules.rules().iter().enumerate();
+        rules
+            .filter(|(_, r)| {
+                r.is_file_rule()
+                    && !r.skip_report
+                    && r.confidence >= self.opts.min_confidence
+                    && r.magic_matches(ctx.data)
+                    && self.rule_applies(r, ctx)
+            })
+            .filter_map(|(i, rule)| {
+                let held = holding.iter().find(|(h, _)| *h == i).map(|(_, v)| v);
+                match (rule.has_regex(), held) {
+                    (false, _) => Some(file_finding(rule, ctx.data, ctx)),
+                    (true, Some(values)) => Some(file_finding(rule, values, ctx)),
+                    (true, None) => None,
+                }
+            })
+            .collect()
     }
 
     /// The rules whose keywords occur in `data`, each with the merged byte
@@ -362,6 +463,28 @@ fn finding(rule: &Rule, secret: Secret, at: Place, origin: &Origin) -> Finding {
         remediation: rule.remediation.clone(),
         verification: Verification::default(),
     }
+}
+
+/// A file rule's finding: the whole file, at line 1, with no secret text.
+/// Its secret is a digest of what makes it one (the values its regex kept,
+/// or the whole content), so the same file is the same finding wherever it
+/// is, and an edit that changes no value is no new finding (baselines, a
+/// history's first occurrence, a diff).
+fn file_finding(rule: &Rule, held: &[u8], ctx: &Context<'_>) -> Finding {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(held);
+    let secret = Secret::new(format!("sha256:{}", crate::finding::hex(&digest[..8])));
+    let path = ctx.path.unwrap_or_default();
+    let pos = Position { line: 1, column: 1 };
+    let place = Place {
+        matched: Excerpt::new(path, 0..0),
+        line: Excerpt::new(format!("{path}: {}", rule.description), 0..0),
+        span: 0..0,
+        start: pos,
+        end: pos,
+        entropy: 0.0,
+    };
+    finding(rule, secret, place, ctx.origin)
 }
 
 /// One blob being scanned, and what its findings share.

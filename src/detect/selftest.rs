@@ -70,7 +70,19 @@ pub fn selftest(rules: &RuleSet) -> Vec<ExampleFailure> {
         for (text, positive) in cases.chain(negatives) {
             counts[positive as usize] += 1;
             let index = counts[positive as usize];
-            let findings = detector.scan(text.as_bytes(), &origin);
+            let (findings, origin) = match rule.is_file_rule() {
+                true => {
+                    let (file, data) = file_example(text);
+                    let found = detector.scan(&data, &file);
+                    let found = if found.is_empty() {
+                        detector.scan_binary(&data, &file)
+                    } else {
+                        found
+                    };
+                    (found, file)
+                }
+                false => (detector.scan(text.as_bytes(), &origin), origin.clone()),
+            };
             let found = findings.iter().any(|f| f.rule_id == rule.id);
             if positive && found && !rule.is_generic() {
                 // No double reports: another specific rule must not report
@@ -92,7 +104,9 @@ pub fn selftest(rules: &RuleSet) -> Vec<ExampleFailure> {
                 }
             }
             if found != positive {
-                let reason = if positive {
+                let reason = if positive && rule.is_file_rule() {
+                    "the file is not reported: its path, content or magic bytes do not qualify, or another rule reports a secret in it".into()
+                } else if positive {
                     why_missed(&detector, rule, text.as_bytes(), &origin)
                 } else {
                     "reported, but it must not be".into()
@@ -102,6 +116,22 @@ pub fn selftest(rules: &RuleSet) -> Vec<ExampleFailure> {
         }
     }
     failures
+}
+
+/// A file rule's example: its path on the first line, the file's content
+/// below (`hex:` and hex digits for binary content).
+fn file_example(text: &str) -> (Origin, Vec<u8>) {
+    let (path, content) = text.split_once('\n').unwrap_or((text, ""));
+    let data = match content.strip_prefix("hex:") {
+        Some(hex) => (0..hex.trim().len() / 2)
+            .filter_map(|i| u8::from_str_radix(hex.trim().get(2 * i..2 * i + 2)?, 16).ok())
+            .collect(),
+        None => content.as_bytes().to_vec(),
+    };
+    let origin = Origin::File {
+        path: path.trim().into(),
+    };
+    (origin, data)
 }
 
 /// Spans that overlap without one holding the other: two reports of one

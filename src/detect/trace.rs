@@ -86,7 +86,7 @@ pub fn trace(
     });
     let mut out = Vec::new();
     for rule in detector.rules.rules() {
-        if rule.skip_report || only.is_some_and(|id| *rule.id != *id) {
+        if rule.skip_report || rule.is_file_rule() || only.is_some_and(|id| *rule.id != *id) {
             continue;
         }
         let Some(pattern) = rule.regex() else {

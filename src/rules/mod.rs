@@ -12,10 +12,11 @@ mod re2;
 
 use std::{collections::HashMap, sync::Arc};
 
-pub use crate::config::{Confidence, Severity};
+pub use crate::config::{Confidence, RuleKind, Severity};
 use crate::config::{Config, ConfigError, RuleEntry, SourceLine};
 pub use crate::config::{Remediation, Verifier};
 
+pub use crate::sniff::Magic;
 pub use allowlist::{Allowlist, Candidate, RegexTarget};
 pub use checksum::{basic_auth_user, Checksum};
 
@@ -65,6 +66,10 @@ pub struct Rule {
     pub remediation: Option<Arc<Remediation>>,
     /// How `--verify` checks its secrets.
     pub verifier: Option<Arc<Verifier>>,
+    /// A secret in the text, or a whole file.
+    pub kind: RuleKind,
+    /// A `file` rule's magic bytes: the file starts with one of them.
+    pub magic: Vec<Magic>,
     regex: Option<LazyPattern>,
 }
 
@@ -100,6 +105,29 @@ impl Rule {
         if s.regex.is_some() && s.context.is_some() {
             return Err(fail("has both a regex and a context; use one".into()));
         }
+        let kind = s.kind.unwrap_or_default();
+        match kind {
+            RuleKind::File if s.path.is_none() => {
+                return Err(fail("a file rule needs a path".into()))
+            }
+            RuleKind::File if s.regex.is_none() && s.context.is_none() && s.magic.is_empty() => {
+                return Err(fail(
+                    "a file rule needs a regex (what its content holds) or magic bytes".into(),
+                ))
+            }
+            RuleKind::Content if !s.magic.is_empty() => {
+                return Err(fail(
+                    "magic bytes are for file rules (kind = \"file\")".into(),
+                ))
+            }
+            _ => {}
+        }
+        let magic = s
+            .magic
+            .iter()
+            .map(|m| Magic::parse(m))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(&fail)?;
         let context_regex = s
             .context
             .as_ref()
@@ -184,6 +212,8 @@ impl Rule {
             checksum,
             remediation: s.remediation.clone().map(Arc::new),
             verifier,
+            kind,
+            magic,
             regex,
         };
         if when == Compile::Now {
@@ -225,9 +255,26 @@ impl Rule {
         self.regex.as_ref().is_some_and(LazyPattern::is_compiled)
     }
 
-    /// True for a rule that only matches file paths.
+    /// True for a rule that only matches file paths (gitleaks: a `path`
+    /// and no `regex`): every file at such a path is reported.
     pub fn is_path_only(&self) -> bool {
-        self.regex.is_none()
+        self.regex.is_none() && self.kind == RuleKind::Content
+    }
+
+    /// Whether the rule has a regex (or a context expanded into one).
+    pub fn has_regex(&self) -> bool {
+        self.regex.is_some()
+    }
+
+    /// True for a `file` rule: it reports a whole file, once.
+    pub fn is_file_rule(&self) -> bool {
+        self.kind == RuleKind::File
+    }
+
+    /// Whether `data` starts with one of the rule's magic bytes (true when
+    /// it has none).
+    pub fn magic_matches(&self, data: &[u8]) -> bool {
+        self.magic.is_empty() || self.magic.iter().any(|m| m.starts(data))
     }
 }
 
@@ -360,6 +407,23 @@ impl RuleSet {
     /// Compiles every global allowlist regex now, naming the first that fails.
     pub fn check_global_allowlists(&self) -> Result<(), String> {
         self.global.iter().try_for_each(Allowlist::check)
+    }
+
+    /// The magic bytes of every `file` rule: binary files that start with
+    /// one are worth handing to the detector.
+    pub fn file_magic(&self) -> Vec<Magic> {
+        let mut all: Vec<Magic> = Vec::new();
+        for m in self
+            .rules
+            .iter()
+            .filter(|r| r.is_file_rule())
+            .flat_map(|r| &r.magic)
+        {
+            if !all.contains(m) {
+                all.push(m.clone());
+            }
+        }
+        all
     }
 
     /// Whether a global allowlist excludes a whole blob by path or commit.

@@ -130,6 +130,14 @@ impl<'d> Stage<'d> {
         findings
     }
 
+    /// Whether a finding is a `file` rule's (the whole file, not a line).
+    fn is_file_finding(&self, f: &Finding) -> bool {
+        self.detector
+            .rules()
+            .get(&f.rule_id)
+            .is_some_and(|r| r.is_file_rule())
+    }
+
     /// Scans a blob again (its skips were counted the first time).
     fn rescan(&self, data: &[u8], origin: &Origin) -> Vec<Finding> {
         self.unpacker.scan(data, origin).findings
@@ -173,8 +181,11 @@ impl<'d> Stage<'d> {
     }
 
     /// What changes add: findings on added lines that were not in the file
-    /// before. With [`Occurrences::First`], a secret found again at the
-    /// same path (later commits of a range) is reported once, where first seen.
+    /// before, and a `file` rule's finding (on no line: the whole file) unless
+    /// the file was the same finding before (an edit to a `.env` that changes
+    /// no value). With
+    /// [`Occurrences::First`], a secret found again at the same path (later
+    /// commits of a range) is reported once, where first seen.
     fn changes(
         &self,
         diffs: &Diffs,
@@ -186,7 +197,7 @@ impl<'d> Stage<'d> {
             &|change: Change<'_>| {
                 let origin = &change.blob.origin;
                 let mut f = self.scan(change.blob.data, origin);
-                f.retain(|f| on_added_line(f, change.added));
+                f.retain(|f| self.is_file_finding(f) || on_added_line(f, change.added));
                 if let (false, Some(before)) = (f.is_empty(), change.before) {
                     let old: HashSet<Fingerprint> = self
                         .rescan(before, origin)

@@ -13,7 +13,7 @@ use std::{fmt, path::PathBuf};
 use crate::cancel::Cancel;
 use crate::finding::Origin;
 use crate::progress::Progress;
-use crate::sniff::{archive_kind, is_binary};
+use crate::sniff::{archive_kind, is_binary, Magic};
 
 pub use dir::DirSource;
 pub use stdin::StdinSource;
@@ -65,12 +65,26 @@ impl Source {
             Source::History(h) => h.root(),
         }
     }
+
+    /// Hands binary files that start with one of `magic` to the visitor
+    /// (standard input is read whatever it holds).
+    pub fn keep_binary(&mut self, magic: Vec<Magic>) {
+        match self {
+            Source::Dir(d) => d.keep_binary = magic,
+            Source::Stdin(_) => {}
+            Source::Changes(c) => c.keep_binary = magic,
+            Source::History(h) => h.keep_binary = magic,
+        }
+    }
 }
 
-/// Whether a source passes over `data` as binary: binary and not an
-/// archive to open (with `archives`).
-pub fn skip_as_binary(data: &[u8], archives: bool) -> bool {
-    is_binary(data) && !(archives && archive_kind(data).is_some())
+/// Whether a source passes over `data` as binary: binary, not an archive
+/// to open (with `archives`) and starting with none of `keep` (the magic
+/// bytes of the files that `file` rules report, such as keystores).
+pub fn skip_as_binary(data: &[u8], archives: bool, keep: &[Magic]) -> bool {
+    is_binary(data)
+        && !(archives && archive_kind(data).is_some())
+        && !keep.iter().any(|m| m.starts(data))
 }
 
 /// Why an input was not scanned.

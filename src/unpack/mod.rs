@@ -134,9 +134,15 @@ impl<'d> Unpacker<'d> {
             return self.archive(data, kind, limits, origin, depth, state);
         }
         if is_binary(data) {
-            return Vec::new();
+            return self.detector.scan_binary(data, origin);
         }
-        self.text(data, origin, depth, 0..data.len(), state)
+        let mut files = Vec::new();
+        let mut found = self.text(data, origin, depth, 0..data.len(), state, Some(&mut files));
+        // A file finding stands only where nothing else was found.
+        if !found.iter().any(|f| f.origin == *origin) {
+            found.append(&mut files);
+        }
+        found
     }
 
     fn archive(
@@ -187,7 +193,9 @@ impl<'d> Unpacker<'d> {
         found
     }
 
-    /// Text: the detector, then each decodable run of `data[within]`.
+    /// Text: the detector, then each decodable run of `data[within]`. The
+    /// plain scan's file findings go to `files`, if given (the blob itself;
+    /// decoded text is no file).
     fn text(
         &self,
         data: &[u8],
@@ -195,10 +203,14 @@ impl<'d> Unpacker<'d> {
         depth: Depth,
         within: Range<usize>,
         state: &Shared,
+        files: Option<&mut Vec<Finding>>,
     ) -> Vec<Finding> {
         let plain = self.detector.scan_capped(data, origin);
         if plain.capped {
             state.capped.set(true);
+        }
+        if let Some(files) = files {
+            *files = plain.files;
         }
         let mut found = plain.findings;
         if depth.decode == 0 {
@@ -213,7 +225,7 @@ impl<'d> Unpacker<'d> {
         for run in decode::runs(data, within) {
             if decode::is_text(&run.bytes) {
                 let (buf, region) = with_line(data, &run);
-                for f in self.text(&buf, origin, below, region.clone(), state) {
+                for f in self.text(&buf, origin, below, region.clone(), state, None) {
                     let lines = lines.get_or_init(|| LineIndex::new(data));
                     hidden.extend(lift(f, data, origin, &run, &region, lines));
                 }

@@ -53,5 +53,7 @@ mod staged;
 mod stdin;
 // --verify against a loopback fake provider; remediation in every format
 mod verify;
+// secret files (.env, .netrc, keystores, ...): one file finding, every source
+mod files;
 // `leakhound explain FILE[:LINE]`: which rule matched, which stage dropped it
 mod explain;

@@ -40,6 +40,8 @@ fn builtin_rules_pass_their_self_test() {
 /// that would be silently ignored.
 const RULE_KEYS: &[&str] = &[
     "id",
+    "kind",
+    "magic",
     "description",
     "regex",
     "secretGroup",
@@ -145,7 +147,9 @@ fn lint(files: &[(&str, &str)]) -> Vec<String> {
                 .as_ref()
                 .map(leakhound::rules::context::keywords)
                 .unwrap_or_default();
-            if (rule.keywords.is_empty() && context_keywords.is_empty())
+            // A file rule told by its magic bytes alone needs no keyword.
+            let by_magic = rule.regex.is_none() && !rule.magic.is_empty();
+            if (rule.keywords.is_empty() && context_keywords.is_empty() && !by_magic)
                 || rule.keywords.iter().any(|k| k.trim().is_empty())
             {
                 bad("needs at least one non-empty keyword".into());
@@ -222,6 +226,7 @@ fn lint(files: &[(&str, &str)]) -> Vec<String> {
                 (None, None) => None,
             };
             match regex.map(|r| r.and_then(|r| Pattern::new(&r))) {
+                None if by_magic => {}
                 None => bad("needs a regex or a context".into()),
                 Some(Err(e)) => bad(e),
                 Some(Ok(p)) => {

@@ -21,6 +21,7 @@ use ignore::{WalkBuilder, WalkState};
 use self::ignored::IgnoreRules;
 use super::{skip_as_binary, Blob, Control, Skip, SkipReason, SourceError, SourceStats, Visit};
 use crate::finding::{path_string, Origin};
+use crate::sniff::Magic;
 use crate::sync::{into_inner, lock};
 
 /// A set of files and directories to scan.
@@ -37,6 +38,8 @@ pub struct DirSource {
     pub threads: usize,
     /// Hand archives (zip, tar, gzip, ...) to the visitor although binary.
     pub archives: bool,
+    /// Hand binary files that start with one of these to the visitor.
+    pub keep_binary: Vec<Magic>,
 }
 
 impl DirSource {
@@ -180,7 +183,7 @@ impl DirSource {
         if data.len() as u64 > self.max_file_size {
             return Err(SkipReason::TooLarge(data.len() as u64));
         }
-        if skip_as_binary(&data, self.archives) {
+        if skip_as_binary(&data, self.archives, &self.keep_binary) {
             return Err(SkipReason::Binary);
         }
         Ok(data)

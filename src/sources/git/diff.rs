@@ -17,6 +17,7 @@ use super::{
     blob_id, commit_info, content_skip, git_error, object_error, open, repository_info, root_of,
 };
 use crate::finding::{CommitInfo, Origin};
+use crate::sniff::Magic;
 use crate::sources::{Blob, Control, Skip, SkipReason, SourceError, SourceStats, Visit};
 
 /// Which changes to scan.
@@ -35,6 +36,9 @@ pub struct Diffs {
     changes: Changes,
     /// Blobs larger than this are skipped.
     pub max_file_size: u64,
+    /// Binary blobs that start with one of these are visited (a diff has
+    /// no lines for them: only `file` rules see them).
+    pub keep_binary: Vec<Magic>,
 }
 
 /// What a diff hands its visitor: a changed file's new blob, the lines the
@@ -69,6 +73,7 @@ impl Diffs {
             repo,
             changes: Changes::Range { from, to },
             max_file_size,
+            keep_binary: Vec::new(),
         })
     }
 
@@ -83,6 +88,7 @@ impl Diffs {
             repo: open(path)?,
             changes: Changes::Staged { index_file },
             max_file_size,
+            keep_binary: Vec::new(),
         })
     }
 
@@ -230,7 +236,7 @@ impl Diffs {
             };
             let before = change.before.and_then(|id| self.repo.find_blob(id).ok());
             let data = blob.content();
-            if let Some(reason) = content_skip(data, self.max_file_size, false) {
+            if let Some(reason) = content_skip(data, self.max_file_size, false, &self.keep_binary) {
                 skip(reason);
                 continue;
             }
@@ -330,7 +336,9 @@ fn changes_of(diff: &mut Diff<'_>) -> (Vec<FileChange>, Vec<Skip>) {
                 }
             }
         }
-        if !added.is_empty() {
+        // A binary file has no lines; it is visited for the `file` rules
+        // (a keystore), if it starts with their magic bytes.
+        if !added.is_empty() || patch.delta().flags().is_binary() {
             let old = delta.old_file().id();
             changes.push(FileChange {
                 path,

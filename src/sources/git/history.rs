@@ -19,6 +19,7 @@ use super::{
     OidSet,
 };
 use crate::finding::{BlobId, Origin};
+use crate::sniff::Magic;
 use crate::sources::{Blob, Control, Skip, SkipReason, SourceError, SourceStats, Visit};
 use crate::sync::{into_inner, lock};
 
@@ -35,6 +36,8 @@ pub struct History {
     pub max_file_size: u64,
     /// Visit archive blobs (zip, tar, gzip, ...) although binary.
     pub archives: bool,
+    /// Visit binary blobs that start with one of these.
+    pub keep_binary: Vec<Magic>,
     /// Ids of the blobs in the object database (and of objects whose type
     /// the pack index could not tell), filled by `visit`.
     pub(super) known: OnceLock<OidSet>,
@@ -59,6 +62,7 @@ impl History {
             branch,
             max_file_size,
             archives: false,
+            keep_binary: Vec::new(),
             known: OnceLock::new(),
         })
     }
@@ -153,7 +157,9 @@ impl Visit for History {
                         continue;
                     }
                     let data = object.data();
-                    if let Some(reason) = content_skip(data, self.max_file_size, self.archives) {
+                    if let Some(reason) =
+                        content_skip(data, self.max_file_size, self.archives, &self.keep_binary)
+                    {
                         skip(oid, reason);
                         continue;
                     }

@@ -20,6 +20,7 @@ use git2::{Oid, Repository, Time};
 use super::{skip_as_binary, RepositoryInfo, SkipReason, SourceError};
 use crate::calendar::civil_from_days;
 use crate::finding::{BlobId, CommitInfo};
+use crate::sniff::Magic;
 
 pub use attribute::{Attribution, Introduction};
 pub use diff::{Change, Diffs};
@@ -178,10 +179,15 @@ pub fn is_lfs_pointer(data: &[u8]) -> bool {
 /// (unless an archive and `archives`), or an LFS pointer. A history scan
 /// passes archives on to be opened; a diff does not (`archives` false): it
 /// scans the lines a change adds, and an archive has no lines.
-fn content_skip(data: &[u8], max_file_size: u64, archives: bool) -> Option<SkipReason> {
+fn content_skip(
+    data: &[u8],
+    max_file_size: u64,
+    archives: bool,
+    keep_binary: &[Magic],
+) -> Option<SkipReason> {
     if data.len() as u64 > max_file_size {
         Some(SkipReason::TooLarge(data.len() as u64))
-    } else if skip_as_binary(data, archives) {
+    } else if skip_as_binary(data, archives, keep_binary) {
         Some(SkipReason::Binary)
     } else if is_lfs_pointer(data) {
         Some(SkipReason::LfsPointer)
