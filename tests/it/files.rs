@@ -7,7 +7,8 @@
 use crate::support::{github_pat, JsonFinding, TestDir, TestRepo};
 
 /// A Java keystore's first bytes (magic 0xFEEDFEED, version 2, one entry).
-const JKS: &[u8] = b"\xfe\xed\xfe\xed\x00\x00\x00\x02\x00\x00\x00\x01\x00\x00\x00\x01\x00\x07release";
+const JKS: &[u8] =
+    b"\xfe\xed\xfe\xed\x00\x00\x00\x02\x00\x00\x00\x01\x00\x00\x00\x01\x00\x07release";
 /// A PKCS#12 file's first bytes: SEQUENCE, two length bytes, INTEGER 3.
 const P12: &[u8] = b"\x30\x82\x09\xd1\x02\x01\x03\x30\x82\x09\x97\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x01\x00\x00";
 
@@ -51,7 +52,7 @@ fn each_kind_of_secret_file_is_reported_once_and_its_near_misses_are_not() {
         ("bare/.git-credentials", b"https://git.example.com\n", None),
         (".pgpass", b"db.example.com:5432:app:alice:kitten\n", Some("file-pgpass")),
         ("doc/.pgpass", b"# hostname:port:database:username:password\n", None),
-        (".htpasswd", b"alice:$apr1$Qz4Lp0aB$kE3yZf1qP2rT7uV9wX0aB1\n", Some("file-htpasswd")),
+        (".htpasswd", b"carol:{SHA}Xb8Fq2nLw4Rz7Tk1Vp9Cd3Hs6Mj0Ya5Eu=\n", Some("file-htpasswd")),
         ("none/.htpasswd", b"", None),
         (".docker/config.json", b"{\"auths\": {\"r.example.com\": {\"auth\": \"YWI6Y2Q=\"}}}\n", Some("file-docker-config")),
         ("helper/.docker/config.json", b"{\"credsStore\": \"desktop\"}\n", None),
@@ -121,7 +122,10 @@ fn each_kind_of_secret_file_is_reported_once_and_its_near_misses_are_not() {
 #[test]
 fn a_file_whose_secret_another_rule_reports_is_that_finding_only() {
     let t = TestDir::new();
-    t.write(".env", format!("GITHUB_TOKEN={}\nMAIL_PASSWORD=hunter2\n", github_pat(14)));
+    t.write(
+        ".env",
+        format!("GITHUB_TOKEN={}\nMAIL_PASSWORD=hunter2\n", github_pat(14)),
+    );
     let run = t.run(&["dir", ".", "--format", "json"]);
     run.expect_code(1);
     let found = run.findings();
@@ -218,7 +222,10 @@ fn staged_secret_files_are_reported() {
     run.expect_code(1);
     assert_eq!(
         file_findings(&found),
-        [pair(".env", "file-dotenv"), pair("app/release.p12", "file-pkcs12")],
+        [
+            pair(".env", "file-dotenv"),
+            pair("app/release.p12", "file-pkcs12")
+        ],
         "{found:#?}"
     );
 }
