@@ -252,11 +252,10 @@ impl<'r> Detector<'r> {
         if matches!(ctx.origin, Origin::Stdin { .. }) {
             return Vec::new();
         }
-        let rules = self.rules.rules().iter().enumerate();
-        rules
+        self.rules
+            .file_rules()
             .filter(|(_, r)| {
-                r.is_file_rule()
-                    && !r.skip_report
+                !r.skip_report
                     && r.confidence >= self.opts.min_confidence
                     && r.magic_matches(ctx.data)
                     && self.rule_applies(r, ctx)

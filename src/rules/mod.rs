@@ -286,6 +286,8 @@ pub struct RuleSet {
     prefilter: Prefilter,
     global: Vec<Allowlist>,
     composite: bool,
+    /// Indices of the `file` rules, which every blob is checked against.
+    file_rules: Vec<usize>,
 }
 
 impl RuleSet {
@@ -361,12 +363,16 @@ impl RuleSet {
             .enumerate()
             .map(|(i, r)| (r.id.clone(), i))
             .collect();
+        let file_rules = (0..rules.len())
+            .filter(|&i| rules[i].is_file_rule())
+            .collect();
         Ok(RuleSet {
             rules,
             by_id,
             prefilter,
             global,
             composite,
+            file_rules,
         })
     }
 
@@ -409,16 +415,16 @@ impl RuleSet {
         self.global.iter().try_for_each(Allowlist::check)
     }
 
+    /// The `file` rules with their indices, in configuration order.
+    pub fn file_rules(&self) -> impl Iterator<Item = (usize, &Rule)> {
+        self.file_rules.iter().map(|&i| (i, &self.rules[i]))
+    }
+
     /// The magic bytes of every `file` rule: binary files that start with
     /// one are worth handing to the detector.
     pub fn file_magic(&self) -> Vec<Magic> {
         let mut all: Vec<Magic> = Vec::new();
-        for m in self
-            .rules
-            .iter()
-            .filter(|r| r.is_file_rule())
-            .flat_map(|r| &r.magic)
-        {
+        for m in self.file_rules().flat_map(|(_, r)| &r.magic) {
             if !all.contains(m) {
                 all.push(m.clone());
             }
