@@ -272,6 +272,9 @@ pub enum Origin {
     File {
         /// The path as walked.
         path: PathBuf,
+        /// How many leading bytes of the shown path ([`path_string`]) name
+        /// the scan root, with its `/`: the rest is the path inside the scan.
+        root: usize,
     },
     /// Standard input, under a label.
     Stdin {
@@ -294,10 +297,21 @@ impl Origin {
     /// The path shown in reports, with `/` separators.
     pub fn display_path(&self) -> String {
         match self {
-            Origin::File { path } => path_string(path),
+            Origin::File { path, .. } => path_string(path),
             Origin::Stdin { label } => label.clone(),
             Origin::Git { path, .. } => path.clone().unwrap_or_default(),
         }
+    }
+
+    /// The path inside what was asked to be scanned: below the directory
+    /// walked, or in the repository. Whether a file is test code is judged
+    /// on this, so a scan of `~/samples/app` is not all test data.
+    pub fn path_in_scan(&self) -> Option<String> {
+        let path = self.known_path()?;
+        Some(match self {
+            Origin::File { root, .. } => path.get(*root..).unwrap_or(&path).to_string(),
+            _ => path,
+        })
     }
 
     /// The path that path filters see: `None` for a git blob not yet

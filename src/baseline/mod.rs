@@ -160,7 +160,7 @@ impl Suppressions {
             return false;
         }
         let on_disk = match origin {
-            Origin::File { path } => path.canonicalize().ok(),
+            Origin::File { path, .. } => path.canonicalize().ok(),
             Origin::Git { path, .. } => path
                 .as_ref()
                 .and_then(|p| Some(root.canonicalize().ok()?.join(p))),

@@ -31,7 +31,10 @@ fn parse_target(target: &str) -> Result<(PathBuf, Option<usize>)> {
 pub fn render(rules: &RuleSet, target: &str) -> Result<String> {
     let (path, line) = parse_target(target)?;
     let data = std::fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))?;
-    let origin = Origin::File { path: path.clone() };
+    let origin = Origin::File {
+        path: path.clone(),
+        root: 0,
+    };
     let detector = Detector::new(rules, Default::default());
     let traces = trace(&detector, &data, &origin, line.map(|n| n..=n), None);
     let shown = origin.display_path();

@@ -409,9 +409,11 @@ impl<'r> Detector<'r> {
             _ => rule.description.clone(),
         };
         // A generic finding in test code is reported, one level lower.
-        let confidence = match ctx.path {
-            Some(p) if rule.is_generic() && is_test_path(p) => Confidence::VeryLow,
-            _ => rule.confidence,
+        let in_test = || ctx.origin.path_in_scan().is_some_and(|p| is_test_path(&p));
+        let confidence = if rule.is_generic() && in_test() {
+            Confidence::VeryLow
+        } else {
+            rule.confidence
         };
         let place = Place {
             matched: Excerpt::new(

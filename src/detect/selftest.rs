@@ -130,6 +130,7 @@ fn file_example(text: &str) -> (Origin, Vec<u8>) {
     };
     let origin = Origin::File {
         path: path.trim().into(),
+        root: 0,
     };
     (origin, data)
 }

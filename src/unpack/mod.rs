@@ -337,8 +337,9 @@ fn lift(
 /// `archive!name`. A git blob not yet placed at a path stays unplaced.
 fn nested(origin: &Origin, name: &str) -> Origin {
     match origin {
-        Origin::File { path } => Origin::File {
+        Origin::File { path, root } => Origin::File {
             path: PathBuf::from(format!("{}!{name}", path_string(path))),
+            root: *root,
         },
         Origin::Stdin { label } => Origin::Stdin {
             label: format!("{label}!{name}"),

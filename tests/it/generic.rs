@@ -88,6 +88,57 @@ fn generic_findings_in_test_code_are_reported_at_very_low_confidence() {
 }
 
 #[test]
+fn test_paths_are_judged_inside_the_scanned_tree_not_above_it() {
+    // A project checked out under a `samples/` (or `tests/`) directory is
+    // not all test data: only what lies below the scan root counts.
+    let t = TestDir::new();
+    t.write("samples/app/config/app.env", PASSWORD_LINE);
+    t.write("samples/app/tests/app.env", PASSWORD_LINE);
+    let confidences = |root: &str| {
+        let run = t.run(&[
+            "dir",
+            root,
+            "--format",
+            "json",
+            "--min-confidence",
+            "very-low",
+        ]);
+        run.expect_code(1);
+        let mut found: Vec<(String, String)> = run
+            .findings()
+            .iter()
+            .map(|f| (f.path.clone(), f.confidence.clone()))
+            .collect();
+        found.sort();
+        found
+    };
+    let absolute = t.path().join("samples/app");
+    for root in ["samples/app", absolute.to_str().unwrap()] {
+        let found = confidences(root);
+        let level = |suffix: &str| {
+            found
+                .iter()
+                .find(|(p, _)| p.ends_with(suffix))
+                .map(|(_, c)| c.clone())
+        };
+        assert_eq!(
+            level("config/app.env").as_deref(),
+            Some("low"),
+            "{root}: {found:?}"
+        );
+        assert_eq!(
+            level("tests/app.env").as_deref(),
+            Some("very-low"),
+            "{root}: {found:?}"
+        );
+    }
+    // A file given as the root is judged by its own name.
+    let found = confidences("samples/app/config/app.env");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, "low", "{found:?}");
+}
+
+#[test]
 fn values_that_are_not_secrets_are_dropped() {
     let t = TestDir::new();
     t.write(

@@ -144,6 +144,7 @@ impl Visit for DirSource {
                             data: &data,
                             origin: Origin::File {
                                 path: entry.path().to_path_buf(),
+                                root: root_len(entry.path(), entry.depth()),
                             },
                         });
                     }
@@ -164,6 +165,17 @@ impl Visit for DirSource {
             repository: None,
         })
     }
+}
+
+/// How many bytes of `path`'s shown form name the root it was walked from
+/// `depth` levels below (a root that is a file: its directory).
+fn root_len(path: &Path, depth: usize) -> usize {
+    let inside = path
+        .ancestors()
+        .nth(depth.max(1))
+        .and_then(|root| path.strip_prefix(root).ok())
+        .map_or(0, |rel| path_string(rel).len());
+    path_string(path).len().saturating_sub(inside)
 }
 
 impl DirSource {
