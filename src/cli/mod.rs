@@ -53,27 +53,11 @@ pub fn run(args: Args, cancel: &Cancel) -> Result<Outcome> {
             .context("cannot start worker threads")?;
     }
     if let Some(scan) = plan::for_command(common, &args.command, cancel)? {
-        let rules = &scan.plan.rules;
-        let mut report = scan::run(&scan.plan)?;
-        return match args.command {
-            Command::Baseline { .. } => write_baseline(common, &report),
-            _ => {
-                if common.verify {
-                    verify_findings(common, rules, &mut report, cancel)?;
-                }
-                let outcome = finish(common, rules, &report)?;
-                if matches!(args.command, Command::Staged { .. })
-                    && !report.findings.is_empty()
-                    && !common.quiet
-                {
-                    eprint!(
-                        "{}",
-                        refusal::ways_out(&report.findings, scan.baseline.as_deref())
-                    );
-                }
-                Ok(outcome)
-            }
-        };
+        let outcome = run_scan(&args, &scan, cancel);
+        // The process ends next: freeing every compiled rule would cost
+        // more than a pre-commit scan does.
+        std::mem::forget(scan);
+        return outcome;
     }
     match &args.command {
         Command::InstallHook { repo, force } => hook::install(repo, *force)?,
@@ -94,6 +78,32 @@ pub fn run(args: Args, cancel: &Cancel) -> Result<Outcome> {
         | Command::Baseline { .. } => {}
     }
     Ok(Outcome::Clean)
+}
+
+/// Runs a scan's plan, verifies if asked, and writes the report.
+fn run_scan(args: &Args, scan: &plan::Scan, cancel: &Cancel) -> Result<Outcome> {
+    let common = &args.common;
+    let rules = &scan.plan.rules;
+    let mut report = scan::run(&scan.plan)?;
+    match args.command {
+        Command::Baseline { .. } => write_baseline(common, &report),
+        _ => {
+            if common.verify {
+                verify_findings(common, rules, &mut report, cancel)?;
+            }
+            let outcome = finish(common, rules, &report)?;
+            if matches!(args.command, Command::Staged { .. })
+                && !report.findings.is_empty()
+                && !common.quiet
+            {
+                eprint!(
+                    "{}",
+                    refusal::ways_out(&report.findings, scan.baseline.as_deref())
+                );
+            }
+            Ok(outcome)
+        }
+    }
 }
 
 /// `rules list` and `rules check`.

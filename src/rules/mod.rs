@@ -128,12 +128,6 @@ impl Rule {
             .map(|m| Magic::parse(m))
             .collect::<Result<Vec<_>, _>>()
             .map_err(&fail)?;
-        let context_regex = s
-            .context
-            .as_ref()
-            .map(context::expand)
-            .transpose()
-            .map_err(&fail)?;
         let severity = s.severity.unwrap_or(Severity::Medium);
         let checksum = s
             .checksum
@@ -155,13 +149,14 @@ impl Rule {
             .as_deref()
             .map(|p| LazyPattern::new(p, when).map_err(|e| fail(format!("path: {e}"))))
             .transpose()?;
-        let regex = s
-            .regex
-            .as_deref()
-            .or(context_regex.as_deref())
-            .map(|p| LazyPattern::new(p, Compile::OnFirstUse))
-            .transpose()
-            .map_err(&fail)?;
+        // A context rule's regex is expanded when it compiles.
+        let regex = match (&s.regex, &s.context) {
+            (Some(p), _) => Some(LazyPattern::new(p, Compile::OnFirstUse)),
+            (None, Some(ctx)) => Some(LazyPattern::context(ctx, Compile::OnFirstUse)),
+            (None, None) => None,
+        }
+        .transpose()
+        .map_err(&fail)?;
         let allowlists = s
             .allowlist
             .iter()

@@ -8,6 +8,9 @@ use std::sync::OnceLock;
 use regex_automata::{meta, util::syntax, Input};
 use regex_syntax::{hir::Hir, ParserBuilder};
 
+use super::context;
+use crate::config::ContextSyntax;
+
 /// A compiled regex.
 #[derive(Debug)]
 pub struct Pattern {
@@ -62,15 +65,37 @@ pub enum Compile {
 /// nothing; or at once, to report a bad user pattern at load.
 #[derive(Debug)]
 pub struct LazyPattern {
-    source: String,
+    from: Source,
+    /// A context rule's regex, expanded with the pattern.
+    expanded: OnceLock<Result<String, String>>,
     compiled: OnceLock<Option<Pattern>>,
+}
+
+/// What a [`LazyPattern`] is made from.
+#[derive(Debug)]
+enum Source {
+    /// A regex as written.
+    Regex(String),
+    /// A context rule, expanded into its regex ([`context::expand`]) when
+    /// the pattern compiles.
+    Context(Box<ContextSyntax>),
 }
 
 impl LazyPattern {
     /// A pattern from `source`, compiled `when` said.
     pub fn new(source: &str, when: Compile) -> Result<LazyPattern, String> {
+        LazyPattern::with_source(Source::Regex(source.to_string()), when)
+    }
+
+    /// The pattern of a context rule, expanded and compiled `when` said.
+    pub fn context(ctx: &ContextSyntax, when: Compile) -> Result<LazyPattern, String> {
+        LazyPattern::with_source(Source::Context(Box::new(ctx.clone())), when)
+    }
+
+    fn with_source(from: Source, when: Compile) -> Result<LazyPattern, String> {
         let lazy = LazyPattern {
-            source: source.to_string(),
+            from,
+            expanded: OnceLock::new(),
             compiled: OnceLock::new(),
         };
         if when == Compile::Now {
@@ -79,10 +104,21 @@ impl LazyPattern {
         Ok(lazy)
     }
 
+    /// The regex text, or why a context rule does not expand into one.
+    fn text(&self) -> Result<&str, &str> {
+        match &self.from {
+            Source::Regex(source) => Ok(source),
+            Source::Context(ctx) => match self.expanded.get_or_init(|| context::expand(ctx)) {
+                Ok(text) => Ok(text),
+                Err(e) => Err(e),
+            },
+        }
+    }
+
     /// The compiled pattern; `None` if it does not compile (see [`Self::check`]).
     pub fn get(&self) -> Option<&Pattern> {
         self.compiled
-            .get_or_init(|| Pattern::new(&self.source).ok())
+            .get_or_init(|| Pattern::new(self.text().ok()?).ok())
             .as_ref()
     }
 
@@ -90,7 +126,10 @@ impl LazyPattern {
     pub fn check(&self) -> Result<&Pattern, String> {
         match self.get() {
             Some(p) => Ok(p),
-            None => Err(Pattern::new(&self.source).err().unwrap_or_default()),
+            None => Err(match self.text() {
+                Ok(text) => Pattern::new(text).err().unwrap_or_default(),
+                Err(e) => e.to_string(),
+            }),
         }
     }
 
@@ -99,9 +138,9 @@ impl LazyPattern {
         self.compiled.get().is_some()
     }
 
-    /// The pattern as written.
+    /// The regex (a context rule's expanded; empty if it does not expand).
     pub fn source(&self) -> &str {
-        &self.source
+        self.text().unwrap_or_default()
     }
 
     /// Whether the pattern matches anywhere in `hay` (never, if it does not compile).

@@ -7,7 +7,10 @@ use std::sync::{
     OnceLock,
 };
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, BuildError, MatchKind};
+use aho_corasick::{
+    automaton::OverlappingState, AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, BuildError,
+    Match, MatchKind,
+};
 
 /// What the automaton is built for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,7 +40,10 @@ const DFA_FROM: usize = 1 << 20;
 #[derive(Debug)]
 pub struct Prefilter {
     words: Vec<String>,
-    /// An NFA: a fraction of the DFA's build time, slower per byte.
+    /// An NFA: a fraction of the DFA's build time, slower per byte. It is
+    /// case-sensitive over the lowercased keywords and searches a lowercased
+    /// copy of the input: an ASCII case-insensitive one takes four times as
+    /// long to build, which every run pays at start.
     nfa: Option<AhoCorasick>,
     /// For [`Workload::Bulk`]: the DFA, built once [`DFA_FROM`] bytes have
     /// been searched (then used for every input), so a run on a few small
@@ -83,7 +89,7 @@ impl Prefilter {
             }
         }
         let nfa = (!words.is_empty())
-            .then(|| automaton(&words, AhoCorasickKind::ContiguousNFA))
+            .then(|| automaton(&words, AhoCorasickKind::ContiguousNFA, Case::Sensitive))
             .transpose()?;
         Ok(Prefilter {
             dfa: (workload == Workload::Bulk && nfa.is_some()).then(OnceLock::new),
@@ -95,21 +101,36 @@ impl Prefilter {
         })
     }
 
-    /// The automaton for an input of `len` bytes.
-    fn automaton(&self, len: usize) -> Option<&AhoCorasick> {
-        let dfa = match &self.dfa {
+    /// The DFA, if built (or built now, once enough has been searched).
+    fn dfa(&self, len: usize) -> Option<&AhoCorasick> {
+        let dfa = self.dfa.as_ref()?;
+        match dfa.get() {
             // Once built, the DFA serves every input: most blobs of a
             // history are small, and the NFA is much slower per byte.
-            Some(dfa) => match dfa.get() {
-                Some(built) => built.as_ref(),
-                None if self.searched.fetch_add(len, Ordering::Relaxed) + len >= DFA_FROM => dfa
-                    .get_or_init(|| automaton(&self.words, AhoCorasickKind::DFA).ok())
-                    .as_ref(),
-                None => None,
-            },
+            Some(built) => built.as_ref(),
+            None if self.searched.fetch_add(len, Ordering::Relaxed) + len >= DFA_FROM => dfa
+                .get_or_init(|| {
+                    automaton(&self.words, AhoCorasickKind::DFA, Case::AsciiInsensitive).ok()
+                })
+                .as_ref(),
             None => None,
+        }
+    }
+
+    /// Every keyword occurrence in `hay`, in order of position.
+    fn matches<'h>(&'h self, hay: &'h [u8]) -> Box<dyn Iterator<Item = Match> + 'h> {
+        if let Some(dfa) = self.dfa(hay.len()) {
+            return Box::new(dfa.find_overlapping_iter(hay));
+        }
+        let Some(nfa) = &self.nfa else {
+            return Box::new(std::iter::empty());
         };
-        dfa.or(self.nfa.as_ref())
+        let lower = hay.to_ascii_lowercase();
+        let mut state = OverlappingState::start();
+        Box::new(std::iter::from_fn(move || {
+            nfa.find_overlapping(lower.as_slice(), &mut state);
+            state.get_match()
+        }))
     }
 
     /// Rules without keywords: they run on every input.
@@ -121,25 +142,35 @@ impl Prefilter {
     /// in order of position.
     /// Lazy: an input with millions of keyword hits is never held as a list.
     pub fn hits<'h>(&'h self, hay: &'h [u8]) -> impl Iterator<Item = Hit> + 'h {
-        self.automaton(hay.len())
-            .into_iter()
-            .flat_map(move |ac| ac.find_overlapping_iter(hay))
-            .flat_map(move |m| {
-                self.rules_of_keyword[m.pattern().as_usize()]
-                    .iter()
-                    .map(move |&rule| Hit {
-                        rule,
-                        start: m.start(),
-                        end: m.end(),
-                    })
-            })
+        self.matches(hay).flat_map(move |m| {
+            self.rules_of_keyword[m.pattern().as_usize()]
+                .iter()
+                .map(move |&rule| Hit {
+                    rule,
+                    start: m.start(),
+                    end: m.end(),
+                })
+        })
     }
 }
 
-/// An overlapping, ASCII case-insensitive automaton over `words`.
-fn automaton(words: &[String], kind: AhoCorasickKind) -> Result<AhoCorasick, BuildError> {
+/// How an automaton compares letters.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Case {
+    /// As written: the input must be lowercased first.
+    Sensitive,
+    /// ASCII letters in any case.
+    AsciiInsensitive,
+}
+
+/// An overlapping automaton over `words` (lowercase).
+fn automaton(
+    words: &[String],
+    kind: AhoCorasickKind,
+    case: Case,
+) -> Result<AhoCorasick, BuildError> {
     AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
+        .ascii_case_insensitive(case == Case::AsciiInsensitive)
         .match_kind(MatchKind::Standard)
         .kind(Some(kind))
         .build(words)
@@ -178,10 +209,7 @@ mod tests {
         assert_eq!(hits, small.hits(hay.as_bytes()).collect::<Vec<_>>());
         assert!(small.dfa.is_none());
         // Small inputs after that use the DFA too.
-        assert_eq!(
-            bulk.automaton(5).map(|a| a.kind()),
-            Some(AhoCorasickKind::DFA)
-        );
+        assert_eq!(bulk.dfa(5).map(|a| a.kind()), Some(AhoCorasickKind::DFA));
     }
 
     #[test]
