@@ -1,7 +1,7 @@
 //! Byte offsets to 1-based lines and columns, and the text of the line(s)
 //! around a match. Built only for blobs that have a match.
 
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 
 use memchr::{memchr, memchr_iter, memrchr};
 
@@ -21,6 +21,27 @@ impl LineIndex {
         let mut starts = vec![0];
         starts.extend(memchr_iter(b'\n', data).map(|i| i + 1));
         LineIndex { starts }
+    }
+
+    /// The byte ranges of `lines` (1-based, inclusive, in order), each
+    /// widened by `pad` lines either side and merged where they meet; `len`
+    /// is the blob's length.
+    pub fn byte_ranges(
+        &self,
+        lines: &[RangeInclusive<usize>],
+        pad: usize,
+        len: usize,
+    ) -> Vec<Range<usize>> {
+        let start_of = |line: usize| self.starts.get(line.max(1) - 1).copied().unwrap_or(len);
+        let mut out: Vec<Range<usize>> = Vec::new();
+        for l in lines {
+            let r = start_of(l.start().saturating_sub(pad))..start_of(l.end() + pad + 1);
+            match out.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => out.push(r),
+            }
+        }
+        out
     }
 
     /// The 1-based line and byte column of `offset`.
@@ -78,6 +99,26 @@ pub fn own_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_ranges_become_padded_byte_ranges() {
+        let data = b"a\nbb\nccc\ndddd\ne\n";
+        let index = LineIndex::new(data);
+        // Lines 2 and 4, no padding: "bb\n" and "dddd\n".
+        assert_eq!(
+            index.byte_ranges(&[2..=2, 4..=4], 0, data.len()),
+            [2..5, 9..14]
+        );
+        // One line either side: they meet and merge; the end is clamped.
+        assert_eq!(
+            index.byte_ranges(&[2..=2, 4..=4], 1, data.len()),
+            [Range { start: 0, end: 16 }]
+        );
+        assert_eq!(
+            index.byte_ranges(&[5..=9], 0, data.len()),
+            [Range { start: 14, end: 16 }]
+        );
+    }
 
     #[test]
     fn positions_are_one_based() {

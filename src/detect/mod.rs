@@ -11,7 +11,10 @@ mod selftest;
 mod testpath;
 mod trace;
 
-use std::{collections::HashMap, ops::Range};
+use std::{
+    collections::HashMap,
+    ops::{Range, RangeInclusive},
+};
 
 use regex_automata::{util::captures::Captures, Input};
 
@@ -28,6 +31,19 @@ pub use trace::{trace, Outcome, Trace};
 /// Bytes searched around a keyword beyond the rule's longest match, so a
 /// keyword just outside a bounded match (a variable name) still counts.
 const KEYWORD_SLACK: usize = 256;
+
+/// Which part of a blob can hold a finding that counts.
+#[derive(Clone, Copy, Debug)]
+pub enum Focus<'a> {
+    /// All of it.
+    Whole,
+    /// The 1-based lines (inclusive ranges, in order) that a change added:
+    /// a keyword whose regex window cannot reach them is passed over, so a
+    /// rule is compiled and run only for the text near the change. File
+    /// rules, and every rule of a set with composite rules (whose required
+    /// rules may match anywhere), still see the whole blob.
+    Lines(&'a [RangeInclusive<usize>]),
+}
 
 /// Options of the detector.
 #[derive(Clone, Copy, Debug)]
@@ -115,7 +131,7 @@ impl<'r> Detector<'r> {
     /// Scans one blob; findings come sorted by position (a file finding
     /// only when there is no other).
     pub fn scan(&self, data: &[u8], origin: &Origin) -> Vec<Finding> {
-        self.scan_capped(data, origin).into_findings()
+        self.scan_capped(data, origin, Focus::Whole).into_findings()
     }
 
     /// The file findings of a binary blob: `file` rules that need no text,
@@ -134,7 +150,7 @@ impl<'r> Detector<'r> {
 
     /// Scans one blob, stopping after `max_findings` findings (the cap keeps
     /// a file of millions of matches in bounded time and memory).
-    pub fn scan_capped(&self, data: &[u8], origin: &Origin) -> Scanned {
+    pub fn scan_capped(&self, data: &[u8], origin: &Origin, focus: Focus<'_>) -> Scanned {
         let path = origin.known_path();
         let ctx = Context::new(data, origin, path.as_deref());
         if ctx
@@ -160,7 +176,14 @@ impl<'r> Detector<'r> {
         let mut disproved: Vec<Range<usize>> = Vec::new();
         // File rules whose regex found values the filters keep, with them.
         let mut holding: Vec<(usize, Vec<u8>)> = Vec::new();
-        'rules: for (rule_idx, windows) in self.windows(data) {
+        let near = match focus {
+            Focus::Lines(lines) if !self.rules.has_composite_rules() => {
+                let index = ctx.lines.get_or_init(|| LineIndex::new(data));
+                Some(index.byte_ranges(lines, 1, data.len()))
+            }
+            _ => None,
+        };
+        'rules: for (rule_idx, windows) in self.windows(data, near.as_deref()) {
             let rule = &self.rules.rules()[rule_idx];
             if !self.rule_applies(rule, &ctx) {
                 continue;
@@ -273,7 +296,13 @@ impl<'r> Detector<'r> {
 
     /// The rules whose keywords occur in `data`, each with the merged byte
     /// windows where its regex can match; keywordless rules get everything.
-    fn windows(&self, data: &[u8]) -> Vec<(usize, Vec<Range<usize>>)> {
+    /// With `near` (sorted byte ranges), only the windows that reach one of
+    /// them, but for file rules.
+    fn windows(
+        &self,
+        data: &[u8],
+        near: Option<&[Range<usize>]>,
+    ) -> Vec<(usize, Vec<Range<usize>>)> {
         let rules = self.rules.rules();
         // Only the rules that get a hit have an entry: the work per blob
         // grows with its keyword hits, not with the number of rules.
@@ -281,14 +310,19 @@ impl<'r> Detector<'r> {
         let mut slot: HashMap<usize, usize> = HashMap::new();
         for hit in self.rules.prefilter().hits(data) {
             let rule = &rules[hit.rule];
-            let Some(pattern) = rule.regex() else {
+            if !rule.has_regex() {
                 continue;
-            };
-            let reach = pattern
-                .max_len()
+            }
+            // The bound is read off the parsed regex: a rule whose windows
+            // all miss `near` is never compiled.
+            let reach = rule
+                .regex_max_len()
                 .map_or(data.len(), |m| m.saturating_add(KEYWORD_SLACK));
             let window =
                 hit.start.saturating_sub(reach)..hit.end.saturating_add(reach).min(data.len());
+            if near.is_some_and(|near| !rule.is_file_rule() && !reaches(near, &window)) {
+                continue;
+            }
             let at = *slot.entry(hit.rule).or_insert_with(|| {
                 per_rule.push((hit.rule, Vec::new()));
                 per_rule.len() - 1
@@ -488,6 +522,12 @@ fn file_finding(rule: &Rule, held: &[u8], ctx: &Context<'_>) -> Finding {
     finding(rule, secret, place, ctx.origin)
 }
 
+/// Whether `window` overlaps one of `near` (sorted, disjoint).
+fn reaches(near: &[Range<usize>], window: &Range<usize>) -> bool {
+    let i = near.partition_point(|r| r.end <= window.start);
+    near.get(i).is_some_and(|r| r.start < window.end)
+}
+
 /// One blob being scanned, and what its findings share.
 pub struct Context<'a> {
     data: &'a [u8],
@@ -668,5 +708,39 @@ mod tests {
         let compiled = compiled(&rules);
         assert!(compiled.contains(&"github-pat"), "{compiled:?}");
         assert!(compiled.len() < 10, "{compiled:?}");
+    }
+
+    #[test]
+    fn a_rule_whose_keywords_are_far_from_the_focus_lines_is_never_compiled() {
+        let rules = builtin();
+        let origin = Origin::Stdin { label: "t".into() };
+        let token = format!("ghp_{}", base62(36));
+        let mut text = format!("TOKEN={token}\n");
+        text.push_str(&"filler line\n".repeat(100));
+        text.push_str("added = 1\n");
+        let detector = Detector::new(&rules, DetectOptions::default());
+        let added = [102..=102];
+        let scanned = detector.scan_capped(text.as_bytes(), &origin, Focus::Lines(&added));
+        assert!(scanned.findings.is_empty());
+        assert!(!compiled(&rules).contains(&"github-pat"));
+        // The same blob, all of it: the rule runs.
+        detector.scan_capped(text.as_bytes(), &origin, Focus::Whole);
+        assert!(compiled(&rules).contains(&"github-pat"));
+    }
+
+    fn base62(n: usize) -> String {
+        (0..n)
+            .map(|i| char::from(b"aZ3kQ9xPm2LwR7tY"[(i * 7 + i / 3) % 16]))
+            .collect()
+    }
+
+    #[test]
+    fn windows_reach_the_focus_ranges_they_overlap() {
+        let near = [10..20, 40..50];
+        assert!(reaches(&near, &(15..16)));
+        assert!(reaches(&near, &(0..11)));
+        assert!(!reaches(&near, &(20..40)));
+        assert!(reaches(&near, &(19..41)));
+        assert!(!reaches(&near, &(50..60)));
     }
 }

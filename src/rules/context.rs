@@ -193,14 +193,16 @@ fn assignment(key: &str, s: &str) -> String {
     format!(
         "{key}(?:[ \\t]{{1,3}}[\\w.\\-]{{1,20}}){{0,2}}?[ \\t]{{0,8}}(?::[ \\t]{{0,4}}&?[\\w<>\\[\\]?.']{{1,30}}[ \\t]{{0,4}})?\
          (?:=|:=|::=|\\.=|\\+=|\\?=|\\?\\?=|\\|\\|=|=>|:|,|<-)[ \\t]{{0,8}}\
-         (?:[rRbBuUf@$]?\\\\?[\"'`]|[|>][-+]?[ \\t]*\\r?\\n[ \\t]{{1,20}})?{s}{END}"
+         (?:[rRbBuUf@$]?\\\\?[\"'`]|[|>][-+]?[ \\t]{{0,20}}\\r?\\n[ \\t]{{1,20}})?{s}{END}"
     )
 }
 
 /// CLI flags: `--pandadoc-token VALUE`, `--pandadoc-token=VALUE`; and
 /// `ENV KEY VALUE` (Dockerfile), `set -gx KEY VALUE` (fish), `setx KEY VALUE`.
 fn flag(key: &str, s: &str) -> String {
-    format!("(?:--?|\\b(?:ENV|setx|set -gx|set -x)[ \\t]+){key}(?:[ \\t]{{1,4}}|=)[\"']?{s}{END}")
+    format!(
+        "(?:--?|\\b(?:ENV|setx|set -gx|set -x)[ \\t]{{1,8}}){key}(?:[ \\t]{{1,4}}|=)[\"']?{s}{END}"
+    )
 }
 
 /// SDK constructors and calls: `Pandadoc("v")`, `pandadoc.Client(api_key="v")`, `new PandaDocClient({ apiKey: 'v' })`.
@@ -213,7 +215,7 @@ fn call(name: &str, s: &str) -> String {
 /// `<pandadocKey>v</pandadocKey>`, the value on its own line or not.
 fn xml_element(key: &str, s: &str) -> String {
     format!(
-        "<[\\w:.\\-]{{0,40}}?{key}(?:[ \\t][^>\\n]{{0,120}})?>[ \\t]{{0,20}}(?:\\r?\\n[ \\t]{{0,40}})?{s}[ \\t]*(?:<|\\r|(?m:$))"
+        "<[\\w:.\\-]{{0,40}}?{key}(?:[ \\t][^>\\n]{{0,120}})?>[ \\t]{{0,20}}(?:\\r?\\n[ \\t]{{0,40}})?{s}[ \\t]{{0,20}}(?:<|\\r|(?m:$))"
     )
 }
 
@@ -222,7 +224,7 @@ fn xml_element(key: &str, s: &str) -> String {
 fn xml_key_value(key: &str, s: &str) -> String {
     format!(
         "<[\\w:.\\-]{{1,30}}[ \\t][^>\\n]{{0,80}}?(?i:key|name|id)=[\"'][\\w.\\-:]{{0,40}}?{key}[\"']\
-         (?:[ \\t]{{1,4}}(?i:value)=[\"']{s}[\"']|[^>\\n]{{0,80}}?>[ \\t]{{0,20}}{s}[ \\t]*(?:<|\\r|(?m:$)))"
+         (?:[ \\t]{{1,4}}(?i:value)=[\"']{s}[\"']|[^>\\n]{{0,80}}?>[ \\t]{{0,20}}{s}[ \\t]{{0,20}}(?:<|\\r|(?m:$)))"
     )
 }
 
@@ -237,7 +239,7 @@ fn section(name: &str, keys: &[String], s: &str) -> String {
     format!(
         "(?m:^[ \\t]{{0,20}}(?:\\[[ \\t]{{0,4}}[\\w.\\-\" ]{{0,40}}?{name}[^\\]\\n]{{0,40}}\\]\
          |[\"']?[\\w.\\-]{{0,40}}?{name}[\\w.\\-]{{0,40}}[\"']?[ \\t]{{0,4}}[:=][ \\t]{{0,4}}\\{{?\
-         |[\\w]{{1,20}}[ \\t]{{1,4}}\"[\\w.\\-]{{0,40}}?{name}[\\w.\\-]{{0,40}}\"[ \\t]{{0,4}}\\{{)[ \\t]*\\r?\\n\
+         |[\\w]{{1,20}}[ \\t]{{1,4}}\"[\\w.\\-]{{0,40}}?{name}[\\w.\\-]{{0,40}}\"[ \\t]{{0,4}}\\{{)[ \\t]{{0,20}}\\r?\\n\
          (?:[^\\n]{{0,120}}\\n){{0,5}}?[ \\t]{{0,40}}[\"']?[\\w.\\-]{{0,30}}?(?i:{keys})[\\w.\\-]{{0,20}}[\"']?[ \\t]{{0,4}}[:=][ \\t]{{0,4}}[\"']?{s}{END})"
     )
 }
@@ -302,6 +304,13 @@ mod tests {
 
     fn misses(text: &str) {
         assert_eq!(find(&rule(), text), None, "in {text:?}");
+    }
+
+    #[test]
+    fn the_expanded_regex_is_bounded_so_a_scan_of_a_change_reads_only_near_it() {
+        let p = Pattern::new(&expand(&rule()).unwrap()).unwrap();
+        let longest = p.max_len().expect("bounded");
+        assert!(longest < 4096, "{longest}");
     }
 
     #[test]

@@ -244,6 +244,12 @@ impl Rule {
         self.regex.as_ref().and_then(LazyPattern::get)
     }
 
+    /// The longest match of the rule's regex, if bounded, read off the
+    /// parsed regex without compiling it.
+    pub fn regex_max_len(&self) -> Option<usize> {
+        self.regex.as_ref().and_then(LazyPattern::max_len)
+    }
+
     /// Whether the rule's regex has been compiled yet (built-in rules compile
     /// on their first keyword hit).
     pub fn is_compiled(&self) -> bool {

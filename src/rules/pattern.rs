@@ -68,6 +68,8 @@ pub struct LazyPattern {
     from: Source,
     /// A context rule's regex, expanded with the pattern.
     expanded: OnceLock<Result<String, String>>,
+    /// The longest match, from the parsed regex (`None`: unbounded or invalid).
+    max_len: OnceLock<Option<usize>>,
     compiled: OnceLock<Option<Pattern>>,
 }
 
@@ -96,6 +98,7 @@ impl LazyPattern {
         let lazy = LazyPattern {
             from,
             expanded: OnceLock::new(),
+            max_len: OnceLock::new(),
             compiled: OnceLock::new(),
         };
         if when == Compile::Now {
@@ -131,6 +134,18 @@ impl LazyPattern {
                 Err(e) => e.to_string(),
             }),
         }
+    }
+
+    /// The longest match in bytes, if bounded; parsed, not compiled (a
+    /// pattern that does not parse counts as unbounded).
+    pub fn max_len(&self) -> Option<usize> {
+        if let Some(Some(p)) = self.compiled.get() {
+            return p.max_len();
+        }
+        *self.max_len.get_or_init(|| {
+            let hir = parse(self.text().ok()?).ok()?;
+            hir.properties().maximum_len()
+        })
     }
 
     /// Whether the pattern has been compiled yet.
@@ -233,6 +248,21 @@ mod tests {
         assert!(LazyPattern::new("a.c", Compile::OnFirstUse)
             .unwrap()
             .is_match(b"abc"));
+    }
+
+    #[test]
+    fn a_lazy_pattern_knows_its_longest_match_before_it_compiles() {
+        let lazy = LazyPattern::new(r"tok_[a-z]{8}", Compile::OnFirstUse).unwrap();
+        assert_eq!(lazy.max_len(), Some(12));
+        assert!(!lazy.is_compiled());
+        let unbounded = LazyPattern::new(r"tok_[a-z]+", Compile::OnFirstUse).unwrap();
+        assert_eq!(unbounded.max_len(), None);
+        assert_eq!(
+            LazyPattern::new("(", Compile::OnFirstUse)
+                .unwrap()
+                .max_len(),
+            None
+        );
     }
 
     #[test]

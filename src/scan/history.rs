@@ -14,6 +14,7 @@ use std::{
 };
 
 use super::{Occurrences, Stage};
+use crate::detect::Focus;
 use crate::finding::{BlobId, Finding, Fingerprint, Origin};
 use crate::sources::git::{BlobReader, History, Introduction};
 use crate::sources::{Blob, Control, Skip, SkipReason, SourceError, SourceStats, Visit};
@@ -31,7 +32,7 @@ pub(super) fn run(
     let progress = control.progress;
     let visited = history.visit(
         &|blob: Blob<'_>| {
-            let found = stage.scan(blob.data, &blob.origin);
+            let found = stage.scan(blob.data, &blob.origin, Focus::Whole);
             let done = scanned.fetch_add(1, Ordering::Relaxed);
             let total = bytes.fetch_add(blob.data.len() as u64, Ordering::Relaxed);
             let hits = found_count.fetch_add(found.len() as u64, Ordering::Relaxed);

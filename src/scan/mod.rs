@@ -12,7 +12,7 @@ use std::{collections::HashSet, ops::RangeInclusive, path::PathBuf, sync::Mutex,
 
 use crate::baseline::Suppressions;
 use crate::cancel::Cancel;
-use crate::detect::{DetectOptions, Detector};
+use crate::detect::{DetectOptions, Detector, Focus};
 use crate::finding::{Finding, Fingerprint, Origin};
 use crate::progress::Progress;
 use crate::report::Report;
@@ -106,12 +106,12 @@ impl<'d> Stage<'d> {
     }
 
     /// Scans a blob, remembering what it could not open and whether it was capped.
-    fn scan(&self, data: &[u8], origin: &Origin) -> Vec<Finding> {
+    fn scan(&self, data: &[u8], origin: &Origin, focus: Focus<'_>) -> Vec<Finding> {
         let Unpacked {
             findings,
             not_opened,
             capped,
-        } = self.unpacker.scan(data, origin);
+        } = self.unpacker.scan(data, origin, focus);
         if !not_opened.is_empty() {
             lock(&self.skips).extend(not_opened.into_iter().map(|n| Skip {
                 path: n.origin.name(),
@@ -140,7 +140,7 @@ impl<'d> Stage<'d> {
 
     /// Scans a blob again (its skips were counted the first time).
     fn rescan(&self, data: &[u8], origin: &Origin) -> Vec<Finding> {
-        self.unpacker.scan(data, origin).findings
+        self.unpacker.scan(data, origin, Focus::Whole).findings
     }
 
     /// Adds the skips, and one note per capped blob, to `stats`.
@@ -169,7 +169,7 @@ impl<'d> Stage<'d> {
         let found = Mutex::new(Vec::new());
         let mut stats = source.visit(
             &|blob: Blob<'_>| {
-                let mut f = self.scan(blob.data, &blob.origin);
+                let mut f = self.scan(blob.data, &blob.origin, Focus::Whole);
                 if !f.is_empty() {
                     lock(&found).append(&mut f);
                 }
@@ -196,7 +196,9 @@ impl<'d> Stage<'d> {
         let mut stats = diffs.visit(
             &|change: Change<'_>| {
                 let origin = &change.blob.origin;
-                let mut f = self.scan(change.blob.data, origin);
+                // Only findings on added lines count: the rest of the blob
+                // is read only where a regex can reach them.
+                let mut f = self.scan(change.blob.data, origin, Focus::Lines(change.added));
                 f.retain(|f| self.is_file_finding(f) || on_added_line(f, change.added));
                 if let (false, Some(before)) = (f.is_empty(), change.before) {
                     let old: HashSet<Fingerprint> = self

@@ -20,7 +20,9 @@ use std::{
     path::PathBuf,
 };
 
-use crate::detect::{line_around, mark_secrets, overlaps, Detector, LineIndex, EXCERPT_REACH};
+use crate::detect::{
+    line_around, mark_secrets, overlaps, Detector, Focus, LineIndex, EXCERPT_REACH,
+};
 use crate::finding::{path_string, Excerpt, Finding, Origin, Secret};
 use crate::sniff::{archive_kind, is_binary, ArchiveKind};
 use archive::Limits;
@@ -87,6 +89,14 @@ struct Depth {
     archive: u8,
 }
 
+/// What only the outermost text layer of a blob has.
+struct Top<'f, 'a> {
+    /// Where its file findings go.
+    files: &'f mut Vec<Finding>,
+    /// Which part of it counts.
+    focus: Focus<'a>,
+}
+
 /// What the layers of one blob's scan share.
 struct Shared {
     not_opened: RefCell<Vec<NotOpened>>,
@@ -109,8 +119,9 @@ impl<'d> Unpacker<'d> {
         Unpacker { detector, opts }
     }
 
-    /// Scans one blob, its encoded runs and, if it is an archive, its members.
-    pub fn scan(&self, data: &[u8], origin: &Origin) -> Unpacked {
+    /// Scans one blob, its encoded runs and, if it is an archive, its
+    /// members; the plain text of a text blob only where `focus` says.
+    pub fn scan(&self, data: &[u8], origin: &Origin, focus: Focus<'_>) -> Unpacked {
         let state = Shared {
             not_opened: RefCell::new(Vec::new()),
             capped: Cell::new(false),
@@ -120,7 +131,7 @@ impl<'d> Unpacker<'d> {
             decode: self.opts.max_decode_depth,
             archive: self.opts.archives.map_or(0, |l| l.max_depth),
         };
-        let findings = self.blob(data, origin, depth, &state);
+        let findings = self.blob(data, origin, depth, &state, focus);
         Unpacked {
             findings,
             not_opened: state.not_opened.into_inner(),
@@ -129,7 +140,14 @@ impl<'d> Unpacker<'d> {
     }
 
     /// Any bytes: an archive is opened, binary is passed over, text is scanned.
-    fn blob(&self, data: &[u8], origin: &Origin, depth: Depth, state: &Shared) -> Vec<Finding> {
+    fn blob(
+        &self,
+        data: &[u8],
+        origin: &Origin,
+        depth: Depth,
+        state: &Shared,
+        focus: Focus<'_>,
+    ) -> Vec<Finding> {
         if let (Some(limits), Some(kind)) = (self.opts.archives, archive_kind(data)) {
             return self.archive(data, kind, limits, origin, depth, state);
         }
@@ -137,7 +155,17 @@ impl<'d> Unpacker<'d> {
             return self.detector.scan_binary(data, origin);
         }
         let mut files = Vec::new();
-        let mut found = self.text(data, origin, depth, 0..data.len(), state, Some(&mut files));
+        let mut found = self.text(
+            data,
+            origin,
+            depth,
+            0..data.len(),
+            state,
+            Some(Top {
+                files: &mut files,
+                focus,
+            }),
+        );
         // A file finding stands only where nothing else was found.
         if !found.iter().any(|f| f.origin == *origin) {
             found.append(&mut files);
@@ -182,7 +210,7 @@ impl<'d> Unpacker<'d> {
                         archive: depth.archive - u8::from(!holds_container),
                         ..depth
                     };
-                    found.extend(self.blob(&bytes, &inner, below, state));
+                    found.extend(self.blob(&bytes, &inner, below, state, Focus::Whole));
                 }
                 Err(why) => state.not_opened(&inner, why),
             }
@@ -193,9 +221,9 @@ impl<'d> Unpacker<'d> {
         found
     }
 
-    /// Text: the detector, then each decodable run of `data[within]`. The
-    /// plain scan's file findings go to `files`, if given (the blob itself;
-    /// decoded text is no file).
+    /// Text: the detector, then each decodable run of `data[within]`. For
+    /// the blob itself (`top`; decoded text is no file), the plain scan's
+    /// file findings go to `top.files`, and it reads where `top.focus` says.
     fn text(
         &self,
         data: &[u8],
@@ -203,14 +231,15 @@ impl<'d> Unpacker<'d> {
         depth: Depth,
         within: Range<usize>,
         state: &Shared,
-        files: Option<&mut Vec<Finding>>,
+        top: Option<Top<'_, '_>>,
     ) -> Vec<Finding> {
-        let plain = self.detector.scan_capped(data, origin);
+        let focus = top.as_ref().map_or(Focus::Whole, |t| t.focus);
+        let plain = self.detector.scan_capped(data, origin, focus);
         if plain.capped {
             state.capped.set(true);
         }
-        if let Some(files) = files {
-            *files = plain.files;
+        if let Some(top) = top {
+            *top.files = plain.files;
         }
         let mut found = plain.findings;
         if depth.decode == 0 {
@@ -230,7 +259,7 @@ impl<'d> Unpacker<'d> {
                     hidden.extend(lift(f, data, origin, &run, &region, lines));
                 }
             } else if self.opts.archives.is_some() && archive_kind(&run.bytes).is_some() {
-                for mut f in self.blob(&run.bytes, origin, below, state) {
+                for mut f in self.blob(&run.bytes, origin, below, state, Focus::Whole) {
                     f.decoded.insert(0, run.encoding.name());
                     hidden.push(f);
                 }

@@ -1,7 +1,9 @@
 //! `leakhound staged`: what the next commit adds, read from the index (not
 //! the work tree) against HEAD. What the pre-commit hook runs.
 
-use crate::support::{github_pat, loc, locations, JsonFinding, Run, TestDir, TestRepo};
+use crate::support::{
+    base62_noise, github_pat, loc, locations, JsonFinding, Run, TestDir, TestRepo,
+};
 
 /// `leakhound staged . EXTRA... --format json` in the repository.
 fn staged(repo: &TestRepo, extra: &[&str]) -> (Run, Vec<JsonFinding>) {
@@ -298,4 +300,23 @@ fn crlf_files_have_the_right_line_and_column() {
         (found[0].column, found[0].end_line, found[0].end_column),
         (7, 3, 47)
     );
+}
+
+#[test]
+fn a_secret_completed_by_a_staged_line_is_reported_though_its_keyword_is_lines_above() {
+    let repo = TestRepo::with_readme();
+    let body: Vec<String> = (0..24).map(|i| base62_noise(4100 + i, 64)).collect();
+    let head = format!("-----BEGIN PRIVATE KEY-----\n{}\n", body.join("\n"));
+    // Committed without its last line: not yet a key.
+    repo.commit_file("deploy/key.pem.txt", &head, "Half a key");
+    repo.write(
+        "deploy/key.pem.txt",
+        format!("{head}-----END PRIVATE KEY-----\n"),
+    );
+    repo.stage(&["deploy/key.pem.txt"]);
+    let (run, found) = staged(&repo, &[]);
+    run.expect_code(1);
+    let ids: Vec<&str> = found.iter().map(|f| f.rule_id.as_str()).collect();
+    assert!(ids.iter().any(|id| id.contains("private-key")), "{ids:?}");
+    assert_eq!((found[0].line, found[0].end_line), (1, 26));
 }
