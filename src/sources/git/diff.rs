@@ -8,7 +8,8 @@ use std::{
     collections::BTreeMap,
     ops::RangeInclusive,
     path::{Path, PathBuf},
-    sync::Arc,
+    sync::{Arc, Mutex},
+    thread::JoinHandle,
 };
 
 use git2::{Commit, Delta, Diff, DiffFindOptions, DiffOptions, Oid, Patch, Repository, Sort};
@@ -19,6 +20,7 @@ use super::{
 use crate::finding::{CommitInfo, Origin};
 use crate::sniff::Magic;
 use crate::sources::{Blob, Control, Skip, SkipReason, SourceError, SourceStats, Visit};
+use crate::sync::lock;
 
 /// Which changes to scan.
 enum Changes {
@@ -26,8 +28,34 @@ enum Changes {
     Range { from: Option<Oid>, to: Oid },
     /// The index against HEAD: the repository's, or another index file
     /// (git names the one a `commit -a` or `commit PATH` builds in
-    /// `GIT_INDEX_FILE` while hooks run).
-    Staged { index_file: Option<PathBuf> },
+    /// `GIT_INDEX_FILE` while hooks run). The diff is computed on its own
+    /// thread from the moment the source is made, so that it overlaps the
+    /// loading of the rules (in a pre-commit hook, the two take most of the
+    /// time); the visit waits for it.
+    Staged {
+        path: PathBuf,
+        index_file: Option<PathBuf>,
+        pending: Mutex<Option<JoinHandle<StagedDiff>>>,
+    },
+}
+
+/// The staged changes, and the files the diff could not read.
+type StagedDiff = Result<(Vec<FileChange>, Vec<Skip>), SourceError>;
+
+/// Diffs the index (the repository's, or `index_file`) against HEAD.
+fn staged_diff(path: &Path, index_file: Option<&Path>) -> StagedDiff {
+    let repo = open(path)?;
+    let index = match index_file {
+        Some(file) => git2::Index::open(file).map_err(|e| index_error(file, e))?,
+        None => repo
+            .index()
+            .map_err(|e| index_error(&repo.path().join("index"), e))?,
+    };
+    let head = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
+    let mut diff = repo
+        .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut options()))
+        .map_err(|e| git_error("staged changes", e))?;
+    Ok(changes_of(&mut diff))
 }
 
 /// A source of changes in a repository.
@@ -84,9 +112,21 @@ impl Diffs {
         index_file: Option<PathBuf>,
         max_file_size: u64,
     ) -> Result<Diffs, SourceError> {
+        let repo = open(path)?;
+        let pending = {
+            let (path, index_file) = (path.to_path_buf(), index_file.clone());
+            std::thread::Builder::new()
+                .name("staged-diff".into())
+                .spawn(move || staged_diff(&path, index_file.as_deref()))
+                .ok()
+        };
         Ok(Diffs {
-            repo: open(path)?,
-            changes: Changes::Staged { index_file },
+            repo,
+            changes: Changes::Staged {
+                path: path.to_path_buf(),
+                index_file,
+                pending: Mutex::new(pending),
+            },
             max_file_size,
             keep_binary: Vec::new(),
         })
@@ -112,19 +152,16 @@ impl Visit for Diffs {
             ..SourceStats::default()
         };
         match &self.changes {
-            Changes::Staged { index_file } => {
-                let repo = &self.repo;
-                let index = match index_file {
-                    Some(file) => git2::Index::open(file).map_err(|e| index_error(file, e))?,
-                    None => repo
-                        .index()
-                        .map_err(|e| index_error(&repo.path().join("index"), e))?,
+            Changes::Staged {
+                path,
+                index_file,
+                pending,
+            } => {
+                // Diffed again if the thread could not start or died.
+                let (changes, skips) = match lock(pending).take().and_then(|h| h.join().ok()) {
+                    Some(diff) => diff?,
+                    None => staged_diff(path, index_file.as_deref())?,
                 };
-                let head = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
-                let mut diff = repo
-                    .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut options()))
-                    .map_err(|e| git_error("staged changes", e))?;
-                let (changes, skips) = changes_of(&mut diff);
                 stats.skips.extend(skips);
                 self.visit_changes(changes, None, visit, &mut stats);
             }
