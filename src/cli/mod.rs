@@ -20,6 +20,7 @@ use anyhow::{Context, Result};
 
 use crate::baseline;
 use crate::cancel::Cancel;
+use crate::config::Examples;
 use crate::detect::{selftest, ExampleFailure};
 use crate::report::{self, Format, RenderOptions, Report};
 use crate::rules::RuleSet;
@@ -63,12 +64,16 @@ pub fn run(args: Args, cancel: &Cancel) -> Result<Outcome> {
         Command::InstallHook { repo, force } => hook::install(repo, *force)?,
         Command::UninstallHook { repo } => hook::uninstall(repo)?,
         Command::Explain { target } => {
-            let rules = RuleSet::new_for_small_inputs(&plan::load_config(common, Path::new("."))?)?;
+            let rules = RuleSet::new_for_small_inputs(&plan::load_config(
+                common,
+                Path::new("."),
+                Examples::Load,
+            )?)?;
             let text = explain::render(&rules, target)?;
             write_output(common, |out| out.write_all(text.as_bytes()))?;
         }
         Command::Rules { command } => {
-            let rules = RuleSet::new(&plan::load_config(common, Path::new("."))?)?;
+            let rules = RuleSet::new(&plan::load_config(common, Path::new("."), Examples::Load)?)?;
             return rules_command(common, &rules, command);
         }
         Command::Dir { .. }

@@ -13,7 +13,7 @@ use anyhow::{bail, Result};
 use super::args::{BaselineCommand, Command, CommonArgs};
 use crate::baseline::{self, BaselineChoice, Suppressions};
 use crate::cancel::Cancel;
-use crate::config::{self, Config};
+use crate::config::{self, Config, Examples};
 use crate::detect::DetectOptions;
 use crate::progress::Progress;
 use crate::rules::RuleSet;
@@ -97,7 +97,7 @@ pub fn for_command(
         | Command::Explain { .. } => return Ok(None),
     };
     let root = source.root();
-    let config = load_config(common, &root)?;
+    let config = load_config(common, &root, Examples::Skip)?;
     // A pre-commit hook scans a few small files: compiling every rule
     // up front would cost more than the scan.
     let rules = if matches!(command, Command::Staged { .. }) {
@@ -210,8 +210,9 @@ fn suppressions(
 }
 
 /// The config that applies at `root`: `--config`, `LEAKHOUND_CONFIG`, a
-/// config file found there, or the built-in rules.
-pub fn load_config(common: &CommonArgs, root: &Path) -> Result<Config> {
+/// config file found there, or the built-in rules (with their examples if
+/// asked).
+pub fn load_config(common: &CommonArgs, root: &Path, examples: Examples) -> Result<Config> {
     let env_config = env::var_os("LEAKHOUND_CONFIG").map(PathBuf::from);
     let named = common.config.is_some()
         || env_config
@@ -222,7 +223,7 @@ pub fn load_config(common: &CommonArgs, root: &Path) -> Result<Config> {
             if common.verbose {
                 eprintln!("leakhound: using config {}", path.display());
             }
-            let mut config = Config::load(&path)?;
+            let mut config = Config::load(&path, examples)?;
             // A config found in the scanned tree must not choose where secrets go.
             let dropped = if named {
                 0
@@ -241,7 +242,7 @@ pub fn load_config(common: &CommonArgs, root: &Path) -> Result<Config> {
             if common.verbose {
                 eprintln!("leakhound: using the built-in rules");
             }
-            Config::builtin()?
+            Config::builtin_with(examples)?
         }
     };
     if !common.quiet {

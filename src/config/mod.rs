@@ -11,6 +11,7 @@ mod values;
 mod verify;
 
 use std::{
+    collections::HashMap,
     fmt,
     path::{Path, PathBuf},
 };
@@ -18,7 +19,7 @@ use std::{
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-pub use builtin::{BUILTIN_RULE_FILES, BUILTIN_RULE_JSON};
+pub use builtin::{BUILTIN_RULE_EXAMPLES, BUILTIN_RULE_FILES, BUILTIN_RULE_JSON};
 pub use remediation::Remediation;
 pub use values::{Condition, RegexTarget, Severity};
 pub use verify::{
@@ -349,6 +350,31 @@ fn one_table<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<AllowlistS
     d.deserialize_any(OneTable).map(Some)
 }
 
+/// Whether the built-in rules' examples are loaded: only the self-test
+/// reads them, and they are a third of the rules' text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Examples {
+    /// With the examples.
+    Load,
+    /// Without: for a scan.
+    Skip,
+}
+
+/// A built-in rule file's examples, rule by rule (see `build.rs`).
+#[derive(Deserialize)]
+struct ExamplesSyntax {
+    rules: Vec<RuleExamples>,
+}
+
+/// One rule's examples.
+#[derive(Deserialize)]
+struct RuleExamples {
+    #[serde(default)]
+    examples: Vec<String>,
+    #[serde(default, rename = "negativeExamples", alias = "negative_examples")]
+    negative_examples: Vec<String>,
+}
+
 /// A rule with the file it came from.
 #[derive(Debug, Clone)]
 pub struct RuleEntry {
@@ -388,30 +414,48 @@ pub struct Config {
     /// The `baseline` key of the outermost file that sets one, resolved
     /// against that file's directory.
     pub baseline: Option<PathBuf>,
+    /// Where each rule id is in `rules` (kept by the methods that change it),
+    /// so merging a file costs one lookup per rule, not a search.
+    positions: HashMap<String, usize>,
 }
 
 impl Config {
-    /// The built-in rules alone, from the JSON `build.rs` made of them (the
-    /// TOML text only gives line numbers).
+    /// The built-in rules alone, with their examples.
     pub fn builtin() -> Result<Config, ConfigError> {
+        Config::builtin_with(Examples::Load)
+    }
+
+    /// The built-in rules alone, from the JSON `build.rs` made of them (the
+    /// TOML text only gives line numbers); their examples if asked.
+    pub fn builtin_with(examples: Examples) -> Result<Config, ConfigError> {
         let mut config = Config::default();
-        for ((name, text), json) in BUILTIN_RULE_FILES.iter().zip(BUILTIN_RULE_JSON) {
+        let files = BUILTIN_RULE_FILES.iter().zip(BUILTIN_RULE_JSON);
+        for (((name, text), json), examples_json) in files.zip(BUILTIN_RULE_EXAMPLES) {
             let file = format!("builtin:rules/{name}");
-            let syntax = serde_json::from_str(json).map_err(|e| ConfigError::Parse {
+            let fail = |e: serde_json::Error| ConfigError::Parse {
                 at: SourceLine {
                     file: file.clone(),
                     line: 1,
                 },
                 message: e.to_string(),
-            })?;
+            };
+            let mut syntax: ConfigSyntax = serde_json::from_str(json).map_err(fail)?;
+            if examples == Examples::Load {
+                let own: ExamplesSyntax = serde_json::from_str(examples_json).map_err(fail)?;
+                for (rule, own) in syntax.rules.iter_mut().zip(own.rules) {
+                    rule.examples = own.examples;
+                    rule.negative_examples = own.negative_examples;
+                }
+            }
             config.merge_file(syntax, &file, text, true)?;
         }
         Ok(config)
     }
 
-    /// Loads a user config file, resolving `[extend]` (built-ins by default).
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        load_file(path, 0, true)
+    /// Loads a user config file, resolving `[extend]` (built-ins by default,
+    /// with their examples if asked).
+    pub fn load(path: &Path, examples: Examples) -> Result<Config, ConfigError> {
+        load_file(path, 0, true, examples)
     }
 
     /// Drops the verifiers that a user file wrote or whose regex a user file
@@ -433,6 +477,9 @@ impl Config {
     /// an allowlist left with no target goes too (it would apply to every rule).
     fn disable_rules(&mut self, ids: &[String]) {
         self.rules.retain(|r| !ids.contains(r.syntax.id.get_ref()));
+        self.positions = (self.rules.iter().enumerate())
+            .map(|(i, r)| (r.syntax.id.get_ref().clone(), i))
+            .collect();
         self.allowlists.retain_mut(|a| {
             let targets = &mut a.syntax.target_rules;
             if targets.is_empty() {
@@ -489,9 +536,12 @@ impl Config {
                     message: "a rule has an empty id".into(),
                 });
             }
-            match self.rules.iter_mut().find(|r| r.syntax.id.get_ref() == id) {
-                Some(existing) => merge_rule(existing, entry),
-                None => self.rules.push(entry),
+            match self.positions.get(id) {
+                Some(&i) => merge_rule(&mut self.rules[i], entry),
+                None => {
+                    self.positions.insert(id.clone(), self.rules.len());
+                    self.rules.push(entry);
+                }
             }
         }
         Ok(())
@@ -501,7 +551,12 @@ impl Config {
 /// Loads `path` and what it extends. `builtins`: whether a file without
 /// `[extend]` builds on the built-in rules (an outer `useDefault = false`
 /// turns them off for the whole chain).
-fn load_file(path: &Path, depth: usize, builtins: bool) -> Result<Config, ConfigError> {
+fn load_file(
+    path: &Path,
+    depth: usize,
+    builtins: bool,
+    examples: Examples,
+) -> Result<Config, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
         source,
@@ -535,9 +590,10 @@ fn load_file(path: &Path, depth: usize, builtins: bool) -> Result<Config, Config
             Path::new(p),
             depth + 1,
             builtins && use_default != Some(false),
+            examples,
         )?,
         None if !builtins || use_default == Some(false) => Config::default(),
-        None => Config::builtin()?,
+        None => Config::builtin_with(examples)?,
     };
     if let Some(extend) = extend {
         config.disable_rules(&extend.disabled_rules);
@@ -688,7 +744,28 @@ mod tests {
             let syntax = parse(&file, text).unwrap();
             from_toml.merge_file(syntax, &file, text, true).unwrap();
         }
-        assert_eq!(format!("{from_json:?}"), format!("{from_toml:?}"));
+        let shown = |c: &Config| format!("{:?} {:?} {:?}", c.rules, c.allowlists, c.warnings);
+        assert_eq!(shown(&from_json), shown(&from_toml));
+    }
+
+    #[test]
+    fn a_scan_loads_the_builtin_rules_without_their_examples() {
+        let full = Config::builtin().unwrap();
+        let lean = Config::builtin_with(Examples::Skip).unwrap();
+        assert!(full.rules.iter().all(|r| !r.syntax.examples.is_empty()));
+        assert!(lean
+            .rules
+            .iter()
+            .all(|r| r.syntax.examples.is_empty() && r.syntax.negative_examples.is_empty()));
+        let without_examples = |c: &Config| {
+            let mut rules = c.rules.clone();
+            for r in &mut rules {
+                r.syntax.examples.clear();
+                r.syntax.negative_examples.clear();
+            }
+            format!("{rules:?}")
+        };
+        assert_eq!(without_examples(&full), without_examples(&lean));
     }
 
     #[test]
