@@ -500,9 +500,10 @@ impl Config {
         builtin: bool,
     ) -> Result<(), ConfigError> {
         self.warnings.append(&mut syntax.warnings);
+        let lines = Lines::new(text);
         let at = |offset: usize| SourceLine {
             file: file.to_string(),
-            line: line_of(text, offset),
+            line: lines.line_of(offset),
         };
         if syntax.allowlist.is_some() && !syntax.allowlists.is_empty() {
             return Err(ConfigError::Invalid {
@@ -652,6 +653,35 @@ fn line_of(text: &str, offset: usize) -> usize {
     1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..offset.min(text.len())]).count()
 }
 
+/// The lines of a file, for many offsets in order: each counts the newlines
+/// after the one before, so a file of thousands of rules is read once.
+struct Lines<'t> {
+    text: &'t str,
+    /// The last offset asked for and its line.
+    last: std::cell::Cell<(usize, usize)>,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        Lines {
+            text,
+            last: std::cell::Cell::new((0, 1)),
+        }
+    }
+
+    /// The 1-based line of `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        let (from, line) = match self.last.get() {
+            (from, line) if from <= offset => (from, line),
+            _ => (0, 1),
+        };
+        let line = line + memchr::memchr_iter(b'\n', &self.text.as_bytes()[from..offset]).count();
+        self.last.set((offset, line));
+        line
+    }
+}
+
 fn merge_rule(existing: &mut RuleEntry, new: RuleEntry) {
     let (old, new_syntax) = (&mut existing.syntax, new.syntax);
     if new_syntax.description.is_some() {
@@ -746,6 +776,17 @@ mod tests {
         }
         let shown = |c: &Config| format!("{:?} {:?} {:?}", c.rules, c.allowlists, c.warnings);
         assert_eq!(shown(&from_json), shown(&from_toml));
+    }
+
+    #[test]
+    fn lines_of_offsets_in_any_order() {
+        let text = "a\nb\n\nc";
+        let lines = Lines::new(text);
+        let offsets = [0, 2, 5, 6, 1, 4, 100];
+        let got: Vec<usize> = offsets.iter().map(|&o| lines.line_of(o)).collect();
+        let want: Vec<usize> = offsets.iter().map(|&o| line_of(text, o)).collect();
+        assert_eq!(got, want);
+        assert_eq!(want, [1, 2, 4, 4, 1, 3, 4]);
     }
 
     #[test]

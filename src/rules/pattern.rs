@@ -148,6 +148,25 @@ impl LazyPattern {
         })
     }
 
+    /// Whether it is a context rule's, built by the engine from checked parts.
+    pub fn is_context(&self) -> bool {
+        matches!(self.from, Source::Context(_))
+    }
+
+    /// Expands a context rule's pattern, which checks its parts (names,
+    /// hosts, the secret's shape); a plain regex has nothing to expand.
+    pub fn expand(&self) -> Result<(), String> {
+        self.text().map(|_| ()).map_err(str::to_string)
+    }
+
+    /// Parses the pattern without compiling it: its number of capture
+    /// groups (the whole match included), or why it does not parse.
+    pub fn groups(&self) -> Result<usize, String> {
+        let hir = parse(self.text().map_err(str::to_string)?)?;
+        let _ = self.max_len.set(hir.properties().maximum_len());
+        Ok(hir.properties().explicit_captures_len() + 1)
+    }
+
     /// Whether the pattern has been compiled yet.
     pub fn is_compiled(&self) -> bool {
         self.compiled.get().is_some()
