@@ -5,6 +5,7 @@
 
 use std::io::Write;
 
+use leakhound::config::Examples;
 use leakhound::{Config, DetectOptions, Detector, Origin, RuleSet};
 use libfuzzer_sys::fuzz_target;
 
@@ -22,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     file.write_all(b"[extend]\nuseDefault = false\n\n")
         .expect("write config");
     file.write_all(data).expect("write config");
-    let Ok(config) = Config::load(file.path()) else {
+    let Ok(config) = Config::load(file.path(), Examples::Skip) else {
         return;
     };
     let Ok(rules) = RuleSet::new(&config) else {

@@ -6,6 +6,7 @@
 
 use std::{path::PathBuf, sync::OnceLock};
 
+use leakhound::detect::Focus;
 use leakhound::unpack::{UnpackOptions, Unpacker};
 use leakhound::{Config, DetectOptions, Detector, Origin, RuleSet};
 use libfuzzer_sys::fuzz_target;
@@ -22,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     let stdin = Origin::Stdin {
         label: "fuzz".into(),
     };
-    for f in unpacker.scan(data, &stdin).findings {
+    for f in unpacker.scan(data, &stdin, Focus::Whole).findings {
         // Findings of archive members point into the member, not `data`.
         if f.origin == stdin {
             assert!(f.span.start <= f.span.end && f.span.end <= data.len());
@@ -31,6 +32,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let file = Origin::File {
         path: PathBuf::from("src/config/.env"),
+        root: 0,
     };
-    unpacker.scan(data, &file);
+    unpacker.scan(data, &file, Focus::Whole);
 });

@@ -37,6 +37,7 @@ fn finding(u: &mut Unstructured<'_>) -> Result<Finding> {
     let origin = match u.int_in_range(0..=2)? {
         0 => Origin::File {
             path: u.arbitrary::<String>()?.into(),
+            root: 0,
         },
         1 => Origin::Stdin {
             label: u.arbitrary()?,
