@@ -327,6 +327,22 @@ pub struct AllowlistSyntax {
     /// Global allowlists only: the rules it applies to (all when empty).
     #[serde(default)]
     pub target_rules: Vec<String>,
+    /// leakhound: a match lowers the finding's confidence to this level
+    /// (`low` or `very-low`) instead of dropping it.
+    #[serde(default, deserialize_with = "lower_to")]
+    pub lower_to: Option<Confidence>,
+}
+
+/// `lowerTo`: `low` or `very-low` (an allowlist lowers, it never raises a
+/// finding to `medium` or `high`).
+fn lower_to<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Confidence>, D::Error> {
+    let text = String::deserialize(d)?;
+    match text.parse::<Confidence>() {
+        Ok(c @ (Confidence::Low | Confidence::VeryLow)) => Ok(Some(c)),
+        _ => Err(serde::de::Error::custom(format!(
+            "lowerTo: '{text}' is not one of low, very-low"
+        ))),
+    }
 }
 
 /// `allowlist` as one table; `[[allowlist]]` (an array of tables) gets a

@@ -227,7 +227,7 @@ impl<'r> Detector<'r> {
         findings.extend(self.path_findings(&ctx));
         composite::apply(self.rules, &mut findings);
         drop_same_secret(self.rules, &mut findings);
-        drop_shadowed_generic(&mut findings, &allowed);
+        drop_shadowed_generic(self.rules, &mut findings, &allowed);
         findings.retain(|f| {
             !overlaps_any(&f.span, &disproved) && f.confidence >= self.opts.min_confidence
         });
@@ -416,17 +416,21 @@ impl<'r> Detector<'r> {
             path: ctx.path.unwrap_or_default(),
             commit: ctx.commit,
         };
-        if let Some(i) = self
-            .rules
-            .global_allowlists()
-            .iter()
-            .position(|a| a.applies_to(&rule.id) && a.allows(&candidate))
+        if let Some(i) =
+            self.rules.global_allowlists().iter().position(|a| {
+                a.lower_to.is_none() && a.applies_to(&rule.id) && a.allows(&candidate)
+            })
         {
             return Err(Filter::GlobalAllowlist(i));
         }
-        if let Some(i) = rule.allowlists.iter().position(|a| a.allows(&candidate)) {
+        if let Some(i) = rule
+            .allowlists
+            .iter()
+            .position(|a| a.lower_to.is_none() && a.allows(&candidate))
+        {
             return Err(Filter::RuleAllowlist(i));
         }
+        let lowered = self.lowered_by(rule, &candidate);
         let lines = ctx.lines.get_or_init(|| LineIndex::new(data));
         let secret = Secret::new(String::from_utf8_lossy(secret_bytes));
         let relative = |outer: &Range<usize>| {
@@ -449,6 +453,13 @@ impl<'r> Detector<'r> {
         } else {
             rule.confidence
         };
+        // A list with `lowerTo` lowers what is above its level and drops
+        // what already is at it or below (a generic finding stays dropped).
+        let confidence = match lowered {
+            Some((to, _)) if to < confidence => to,
+            Some((_, which)) => return Err(which),
+            None => confidence,
+        };
         let place = Place {
             matched: Excerpt::new(
                 String::from_utf8_lossy(&data[whole.clone()]),
@@ -464,6 +475,39 @@ impl<'r> Detector<'r> {
         found.description = description;
         found.confidence = confidence;
         Ok(found)
+    }
+
+    /// The allowlist with `lowerTo` that allows `candidate` and lowers it
+    /// the most (global lists first, then the rule's), with the level it
+    /// lowers to: the allowlist is named as the [`Filter`] it would be.
+    pub fn lowered_by(
+        &self,
+        rule: &Rule,
+        candidate: &Candidate<'_>,
+    ) -> Option<(Confidence, Filter)> {
+        let global = self
+            .rules
+            .global_allowlists()
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.applies_to(&rule.id))
+            .map(|(i, a)| (a, Filter::GlobalAllowlist(i)));
+        let own = rule
+            .allowlists
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a, Filter::RuleAllowlist(i)));
+        let mut best: Option<(Confidence, Filter)> = None;
+        for (list, which) in global.chain(own) {
+            let Some(to) = list.lower_to else {
+                continue;
+            };
+            if best.as_ref().is_some_and(|(b, _)| *b <= to) || !list.allows(candidate) {
+                continue;
+            }
+            best = Some((to, which));
+        }
+        best
     }
 }
 
@@ -602,14 +646,23 @@ fn overlaps_any(span: &Range<usize>, spans: &[Range<usize>]) -> bool {
 /// Drops a generic finding whose secret overlaps a specific rule's finding
 /// (the specific rule says more about the same leak) or a specific match
 /// that was allowed (the allow covers the generic rule too).
-fn drop_shadowed_generic(findings: &mut Vec<Finding>, allowed: &[Range<usize>]) {
+fn drop_shadowed_generic(rules: &RuleSet, findings: &mut Vec<Finding>, allowed: &[Range<usize>]) {
     let specific: Vec<Range<usize>> = findings
         .iter()
-        .filter(|f| !f.is_generic())
+        .filter(|f| !of_generic_rule(rules, f))
         .map(|f| f.span.clone())
         .chain(allowed.iter().cloned())
         .collect();
-    findings.retain(|f| !f.is_generic() || !overlaps_any(&f.span, &specific));
+    findings.retain(|f| !of_generic_rule(rules, f) || !overlaps_any(&f.span, &specific));
+}
+
+/// Whether a finding's rule is generic: a specific rule's finding that an
+/// allowlist lowered (`lowerTo`) to `low` is still specific, so it still
+/// shadows the generic rules on the same text.
+fn of_generic_rule(rules: &RuleSet, f: &Finding) -> bool {
+    rules
+        .get(&f.rule_id)
+        .map_or(f.is_generic(), Rule::is_generic)
 }
 
 /// No double reports: of specific findings with the same secret span, keeps
@@ -625,7 +678,7 @@ fn drop_same_secret(rules: &RuleSet, findings: &mut Vec<Finding>) {
     }
     let mut best: HashMap<(usize, usize), (usize, Specificity)> = HashMap::new();
     for (i, f) in findings.iter().enumerate() {
-        if f.is_generic() {
+        if of_generic_rule(rules, f) {
             continue;
         }
         let rule = rules.get(&f.rule_id);
@@ -645,12 +698,17 @@ fn drop_same_secret(rules: &RuleSet, findings: &mut Vec<Finding>) {
             })
             .or_insert((i, len));
     }
-    if best.len() == findings.iter().filter(|f| !f.is_generic()).count() {
+    if best.len()
+        == findings
+            .iter()
+            .filter(|f| !of_generic_rule(rules, f))
+            .count()
+    {
         return;
     }
     let mut i = 0;
     findings.retain(|f| {
-        let keep = f.is_generic() || best[&(f.span.start, f.span.end)].0 == i;
+        let keep = of_generic_rule(rules, f) || best[&(f.span.start, f.span.end)].0 == i;
         i += 1;
         keep
     });

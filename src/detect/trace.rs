@@ -33,6 +33,14 @@ pub struct Trace {
 pub enum Outcome {
     /// It is in the scan's findings, at this confidence.
     Reported(Confidence),
+    /// It is in the scan's findings, at a confidence an allowlist with
+    /// `lowerTo` lowered it to.
+    Lowered {
+        /// The confidence it is reported at.
+        to: Confidence,
+        /// The allowlist and its criterion, in words.
+        detail: String,
+    },
     /// A stage dropped it: the stage's name and what it saw.
     Dropped {
         /// keyword, path filter, checksum, entropy, inline allow, allowlist,
@@ -51,6 +59,13 @@ impl std::fmt::Display for Outcome {
                  shown with --min-confidence very-low)",
             ),
             Outcome::Reported(c) => write!(f, "reported ({c} confidence)"),
+            Outcome::Lowered { to, detail } => {
+                write!(f, "reported at {to} confidence: lowered by {detail}")?;
+                if *to == Confidence::VeryLow {
+                    f.write_str(" (shown with --min-confidence very-low)")?;
+                }
+                Ok(())
+            }
             Outcome::Dropped { stage, detail } => write!(f, "dropped at {stage}: {detail}"),
         }
     }
@@ -138,7 +153,7 @@ pub(super) fn why_missed(
     let traces = trace(detector, data, origin, None, Some(&rule.id));
     match traces
         .iter()
-        .find(|t| !matches!(t.outcome, Outcome::Reported(_)))
+        .find(|t| !matches!(t.outcome, Outcome::Reported(_) | Outcome::Lowered { .. }))
     {
         Some(t) => t.outcome.to_string(),
         None if traces.is_empty() => {
@@ -203,22 +218,6 @@ fn evaluate(
     reported: &[crate::finding::Finding],
     span: &std::ops::Range<usize>,
 ) -> Outcome {
-    let drop = match detector.evaluate(rule, caps, ctx) {
-        Ok(_) => {
-            let kept = reported.iter().find(|f| {
-                f.rule_id == rule.id && f.span.start <= span.start && span.end <= f.span.end
-            });
-            return if let Some(f) = kept {
-                Outcome::Reported(f.confidence)
-            } else {
-                dropped(
-                    "shadowed",
-                    "a more specific rule reported or allowed the same text, or a rule's checksum disproved it",
-                )
-            };
-        }
-        Err(d) => d,
-    };
     let candidate = || {
         let whole = caps.get_match().map(|m| m.range()).unwrap_or_default();
         let line =
@@ -230,6 +229,27 @@ fn evaluate(
             path: ctx.path.unwrap_or_default(),
             commit: ctx.commit,
         }
+    };
+    let drop = match detector.evaluate(rule, caps, ctx) {
+        Ok(_) => {
+            let kept = reported.iter().find(|f| {
+                f.rule_id == rule.id && f.span.start <= span.start && span.end <= f.span.end
+            });
+            let Some(f) = kept else {
+                return dropped(
+                    "shadowed",
+                    "a more specific rule reported or allowed the same text, or a rule's checksum disproved it",
+                );
+            };
+            return match detector.lowered_by(rule, &candidate()) {
+                Some((to, which)) if to < rule.confidence => Outcome::Lowered {
+                    to: f.confidence,
+                    detail: list_reason(detector, rule, &which, &candidate()),
+                },
+                _ => Outcome::Reported(f.confidence),
+            };
+        }
+        Err(d) => d,
     };
     match drop {
         Filter::Empty => dropped("secret", "the secret group is empty"),
@@ -262,4 +282,16 @@ fn evaluate(
             )
         }
     }
+}
+
+/// "global allowlist \"…\": the secret matches '…'" (or the rule's
+/// allowlist): the list a [`Filter`] names and why it holds for `c`.
+fn list_reason(detector: &Detector<'_>, rule: &Rule, which: &Filter, c: &Candidate<'_>) -> String {
+    let (whose, list) = match which {
+        Filter::GlobalAllowlist(i) => ("global allowlist", &detector.rules.global_allowlists()[*i]),
+        Filter::RuleAllowlist(i) => ("the rule's allowlist", &rule.allowlists[*i]),
+        _ => return String::new(),
+    };
+    let why = list.reason(c).unwrap_or_default();
+    format!("{whose} \"{}\": {why}", name(list))
 }

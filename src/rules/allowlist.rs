@@ -4,7 +4,7 @@
 //! holds, `AND` when all present criteria hold.
 
 pub use crate::config::RegexTarget;
-use crate::config::{AllowlistSyntax, Condition};
+use crate::config::{AllowlistSyntax, Condition, Confidence};
 
 use super::pattern::{Compile, LazyPattern};
 
@@ -36,6 +36,9 @@ pub struct Allowlist {
     stopwords: Vec<String>,
     /// Global allowlists only: rule ids it applies to (all when empty).
     pub target_rules: Vec<String>,
+    /// `lowerTo`: a match lowers the finding to this confidence instead of
+    /// dropping it.
+    pub lower_to: Option<Confidence>,
 }
 
 impl Allowlist {
@@ -70,6 +73,7 @@ impl Allowlist {
             regexes: compile(&syntax.regexes, "regex")?,
             stopwords: syntax.stopwords.iter().map(|s| s.to_lowercase()).collect(),
             target_rules: syntax.target_rules.clone(),
+            lower_to: syntax.lower_to,
         })
     }
 
@@ -85,7 +89,11 @@ impl Allowlist {
     /// Whether commit and path alone allow everything in a blob, so it need
     /// not be searched: an OR list with a matching commit or path, or an AND
     /// list that only has commits and paths, all matching.
+    /// A lowering list (`lowerTo`) never skips a blob: its findings stay.
     pub fn allows_blob(&self, path: &str, commit: Option<&str>) -> bool {
+        if self.lower_to.is_some() {
+            return false;
+        }
         let commit_hit = self.commit_matches(commit);
         let path_hit = self.path_matches(path);
         if self.and {

@@ -96,6 +96,7 @@ pub fn expand(ctx: &ContextSyntax) -> Result<String, String> {
         );
         alts.push(assignment(&key, &s));
         alts.push(flag(&key, &s));
+        alts.push(spaced(&key, &s));
         alts.push(call(&name, &s));
         alts.push(xml_element(&key, &s));
         alts.push(xml_key_value(&key, &s));
@@ -203,6 +204,13 @@ fn flag(key: &str, s: &str) -> String {
     format!(
         "(?:--?|\\b(?:ENV|setx|set -gx|set -x)[ \\t]{{1,8}}){key}(?:[ \\t]{{1,4}}|=)[\"']?{s}{END}"
     )
+}
+
+/// A key and its value apart by blanks only: a properties file's
+/// `pandadoc.api.key  v`, Apache's `SetEnv PANDADOC_KEY v`, nginx's
+/// `fastcgi_param PANDADOC_KEY v;`, a listing's `pandadoc token  v`.
+fn spaced(key: &str, s: &str) -> String {
+    format!("{key}[ \\t]{{1,8}}[\"']?{s}{END}")
 }
 
 /// SDK constructors and calls: `Pandadoc("v")`, `pandadoc.Client(api_key="v")`, `new PandaDocClient({ apiKey: 'v' })`.
@@ -405,6 +413,16 @@ mod tests {
         finds(&format!("<add key=\"PandadocKey\" value=\"{V}\" />"));
         finds(&format!("<string name=\"pandadoc_token\">{V}</string>"));
         finds(&format!("<service pandadocKey=\"{V}\"/>"));
+    }
+
+    #[test]
+    fn key_and_value_apart_by_blanks() {
+        finds(&format!("pandadoc.api.key  {V}\nnext 1"));
+        finds(&format!("SetEnv PANDADOC_KEY {V}"));
+        finds(&format!("fastcgi_param PANDADOC_TOKEN \"{V}\";"));
+        finds(&format!("pandadoc secret\t{V}"));
+        misses(&format!("pandadoc version {V}"));
+        misses(&format!("pandadoc key\n{V}"));
     }
 
     #[test]

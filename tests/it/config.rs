@@ -411,6 +411,120 @@ fn an_empty_allowlist_or_unknown_target_rule_is_an_error() {
     }
 }
 
+/// A user rule whose secret is the part after `acme_`, so the built-in
+/// placeholder list (values starting `abcdef`, `123456`, `abc123`) sees it.
+const ACME_TAIL_RULE: &str = r#"
+[[rules]]
+id = "acme-tail"
+description = "Acme key body"
+regex = '''\bacme_([0-9A-Za-z]{32})\b'''
+secretGroup = 1
+keywords = ["acme_"]
+confidence = "high"
+"#;
+
+#[test]
+fn a_placeholder_run_lowers_a_specific_finding_instead_of_dropping_it() {
+    let t = TestDir::new();
+    t.write("lh.toml", ACME_TAIL_RULE);
+    let body = &acme_key(530)["acme_".len()..];
+    let lowered = format!("acme_abcdef{}", &body[6..]);
+    t.write(
+        "a.env",
+        format!("ACME_ONE=acme_{body}\nACME_TWO={lowered}\n"),
+    );
+    let levels = |min: &str| -> Vec<(usize, String)> {
+        let run = json(&t, &["dir", ".", "-c", "lh.toml", "--min-confidence", min]);
+        assert!(run.code == 0 || run.code == 1, "{run:#?}");
+        run.findings()
+            .into_iter()
+            .filter(|f| f.rule_id == "acme-tail")
+            .map(|f| (f.line, f.confidence))
+            .collect()
+    };
+    // Reported by default, at the level the built-in list lowers to...
+    assert_eq!(
+        levels("low"),
+        [(1, "high".to_string()), (2, "low".to_string())]
+    );
+    // ...and left out by a minimum above it.
+    assert_eq!(levels("medium"), [(1, "high".to_string())]);
+    let explained = t.run(&["explain", "a.env:2", "-c", "lh.toml"]);
+    explained.expect_code(0);
+    assert!(
+        explained.stdout.contains("acme-tail")
+            && explained
+                .stdout
+                .contains("reported at low confidence: lowered by global allowlist \"Placeholders")
+            && explained.stdout.contains("abcdef|123456"),
+        "{explained:#?}"
+    );
+
+    // A user list lowers further (the lowest level wins); a generic
+    // finding at or below a list's level is dropped as by a plain list.
+    t.write(
+        "lh.toml",
+        format!(
+            "{ACME_TAIL_RULE}\n[[allowlists]]\ndescription = \"mock keys\"\nlowerTo = \"very-low\"\nregexTarget = \"line\"\nregexes = [\'\'\'ACME_TWO\'\'\']\n"
+        ),
+    );
+    assert_eq!(levels("low"), [(1, "high".to_string())]);
+    assert_eq!(
+        levels("very-low"),
+        [(1, "high".to_string()), (2, "very-low".to_string())]
+    );
+    let explained = t.run(&["explain", "a.env:2", "-c", "lh.toml"]);
+    assert!(
+        explained
+            .stdout
+            .contains("lowered by global allowlist \"mock keys\": the line matches")
+            && explained.stdout.contains("--min-confidence very-low"),
+        "{explained:#?}"
+    );
+}
+
+#[test]
+fn a_lowering_allowlist_does_not_skip_the_files_its_paths_match() {
+    let t = TestDir::new();
+    t.write("fixtures/a.txt", format!("{}\n", acme_key(540)));
+    t.write(
+        "lh.toml",
+        format!(
+            "{ACME_RULE}\n[[allowlists]]\nlowerTo = \"low\"\npaths = [\'\'\'^fixtures/\'\'\']\n"
+        ),
+    );
+    let run = json(&t, &["dir", ".", "-c", "lh.toml"]);
+    run.expect_code(1);
+    let found: Vec<(String, String)> = run
+        .findings()
+        .into_iter()
+        .map(|f| (f.rule_id, f.confidence))
+        .collect();
+    assert_eq!(found, [("acme-api-key".to_string(), "low".to_string())]);
+}
+
+#[test]
+fn a_bad_lower_to_names_file_and_line() {
+    let t = three_secrets();
+    for bad in ["high", "sure"] {
+        t.write(
+            "lh.toml",
+            format!(
+                "{ACME_RULE}\n[[allowlists]]\nregexes = [\'\'\'x\'\'\']\nlowerTo = \"{bad}\"\n"
+            ),
+        );
+        let run = t.run(&["dir", ".", "-c", "lh.toml"]);
+        run.expect_code(2);
+        let lines = run.stderr_lines();
+        assert_eq!(lines.len(), 1, "{run:#?}");
+        assert!(lines[0].contains("lh.toml:15:"), "{run:#?}");
+        assert!(
+            lines[0].contains(&format!("lowerTo: '{bad}' is not one of low, very-low")),
+            "{run:#?}"
+        );
+    }
+}
+
 // ---- inline allow comments ----
 
 #[test]
