@@ -666,7 +666,7 @@ fn without_string_values(message: &str) -> String {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..offset.min(text.len())]).count()
+    Lines::new(text).line_of(offset)
 }
 
 /// The lines of a file, for many offsets in order: each counts the newlines

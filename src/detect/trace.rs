@@ -271,16 +271,12 @@ fn evaluate(
             } else {
                 "allowlist"
             };
-            dropped(stage, format!("global allowlist \"{}\": {why}", name(a)))
+            dropped(stage, list_reason(detector, rule, &drop, &candidate()))
         }
-        Filter::RuleAllowlist(i) => {
-            let a = &rule.allowlists[i];
-            let why = a.reason(&candidate()).unwrap_or_default();
-            dropped(
-                "allowlist",
-                format!("the rule's allowlist \"{}\": {why}", name(a)),
-            )
-        }
+        Filter::RuleAllowlist(_) => dropped(
+            "allowlist",
+            list_reason(detector, rule, &drop, &candidate()),
+        ),
     }
 }
 

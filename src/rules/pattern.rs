@@ -111,10 +111,11 @@ impl LazyPattern {
     fn text(&self) -> Result<&str, &str> {
         match &self.from {
             Source::Regex(source) => Ok(source),
-            Source::Context(ctx) => match self.expanded.get_or_init(|| context::expand(ctx)) {
-                Ok(text) => Ok(text),
-                Err(e) => Err(e),
-            },
+            Source::Context(ctx) => self
+                .expanded
+                .get_or_init(|| context::expand(ctx))
+                .as_deref()
+                .map_err(String::as_str),
         }
     }
 
