@@ -12,6 +12,12 @@ use clap::Parser;
 use leakhound::cancel::Cancel;
 use leakhound::cli::{self, Args, Outcome};
 
+/// mimalloc, not the system allocator: glibc keeps the memory that threads
+/// free in per-thread arenas, and a history scan's attribution pass left
+/// half its resident memory there (1.2 GB resident for 0.58 GB in use on rails).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The exit code of an interrupted scan (128 + SIGINT, as shells use).
 const EXIT_INTERRUPTED: u8 = 130;
 

@@ -95,27 +95,26 @@ pub fn expand(ctx: &ContextSyntax) -> Result<String, String> {
             "(?:{name}(?:{ID}|[ \\t]){{0,24}}?(?i:{keys}){ID}{{0,16}}?|(?i:{keys}){ID}{{0,24}}?{name}{ID}{{0,16}}?)"
         );
         alts.push(assignment(&key, &s));
-        alts.push(flag(&key, &s));
-        alts.push(spaced(&key, &s));
         alts.push(call(&name, &s));
         alts.push(xml_element(&key, &s));
         alts.push(xml_key_value(&key, &s));
         alts.push(section(&name, &ctx.keys, &s));
-        alts.push(header(&name, &s));
-        alts.push(url_query(&name, &s));
     }
-    if !ctx.hosts.is_empty() {
-        let host = format!(
-            "(?i:{})",
-            ctx.hosts
-                .iter()
-                .map(|h| regex_syntax::escape(h))
-                .collect::<Vec<_>>()
-                .join("|")
-        );
-        alts.push(header(&host, &s));
-        alts.push(url_query(&host, &s));
-        alts.push(url_userinfo(&host, &s));
+    // Where a header or a query may sit: beside a name or a host.
+    let hosts: Vec<String> = ctx.hosts.iter().map(|h| regex_syntax::escape(h)).collect();
+    let near = format!(
+        "(?i:{})",
+        ctx.names
+            .iter()
+            .map(|n| name_pattern(n))
+            .chain(hosts.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("|")
+    );
+    alts.push(header(&near, &s));
+    alts.push(url_query(&near, &s));
+    if !hosts.is_empty() {
+        alts.push(url_userinfo(&format!("(?i:{})", hosts.join("|")), &s));
     }
     Ok(alts.join("|"))
 }
@@ -190,27 +189,18 @@ fn words(list: &[String]) -> String {
 /// `setenv("K", "v")`), `<-` (R); a type annotation (`key: String = `);
 /// a type after the key (`var k string = `);
 /// the value bare, quoted (`r"…"`, `@"…"`, `\"…\"`) or a YAML block scalar.
+///
+/// Or the key and its value apart by blanks only: CLI flags
+/// (`--pandadoc-token v`), a properties file's `pandadoc.api.key  v`,
+/// Apache's `SetEnv PANDADOC_KEY v`, nginx's `fastcgi_param PANDADOC_KEY v;`,
+/// Dockerfile's `ENV KEY v`, fish's `set -gx KEY v`, a listing's
+/// `pandadoc token  v`.
 fn assignment(key: &str, s: &str) -> String {
     format!(
-        "{key}(?:[ \\t]{{1,3}}[\\w.\\-]{{1,20}}){{0,2}}?[ \\t]{{0,8}}(?::[ \\t]{{0,4}}&?[\\w<>\\[\\]?.']{{1,30}}[ \\t]{{0,4}})?\
+        "{key}(?:(?:[ \\t]{{1,3}}[\\w.\\-]{{1,20}}){{0,2}}?[ \\t]{{0,8}}(?::[ \\t]{{0,4}}&?[\\w<>\\[\\]?.']{{1,30}}[ \\t]{{0,4}})?\
          (?:=|:=|::=|\\.=|\\+=|\\?=|\\?\\?=|\\|\\|=|=>|:|,|<-)[ \\t]{{0,8}}\
-         (?:[rRbBuUf@$]?\\\\?[\"'`]|[|>][-+]?[ \\t]{{0,20}}\\r?\\n[ \\t]{{1,20}})?{s}{END}"
+         (?:[rRbBuUf@$]?\\\\?[\"'`]|[|>][-+]?[ \\t]{{0,20}}\\r?\\n[ \\t]{{1,20}})?|[ \\t]{{1,8}}[\"']?){s}{END}"
     )
-}
-
-/// CLI flags: `--pandadoc-token VALUE`, `--pandadoc-token=VALUE`; and
-/// `ENV KEY VALUE` (Dockerfile), `set -gx KEY VALUE` (fish), `setx KEY VALUE`.
-fn flag(key: &str, s: &str) -> String {
-    format!(
-        "(?:--?|\\b(?:ENV|setx|set -gx|set -x)[ \\t]{{1,8}}){key}(?:[ \\t]{{1,4}}|=)[\"']?{s}{END}"
-    )
-}
-
-/// A key and its value apart by blanks only: a properties file's
-/// `pandadoc.api.key  v`, Apache's `SetEnv PANDADOC_KEY v`, nginx's
-/// `fastcgi_param PANDADOC_KEY v;`, a listing's `pandadoc token  v`.
-fn spaced(key: &str, s: &str) -> String {
-    format!("{key}[ \\t]{{1,8}}[\"']?{s}{END}")
 }
 
 /// SDK constructors and calls: `Pandadoc("v")`, `pandadoc.Client(api_key="v")`, `new PandaDocClient({ apiKey: 'v' })`.

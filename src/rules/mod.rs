@@ -274,6 +274,15 @@ impl Rule {
     }
 
     /// True for a rule that only matches file paths (gitleaks: a `path`
+    /// Whether the rule can apply to a file whose path ends in `name`:
+    /// false only when its path regex, judged on a path's last component,
+    /// rejects `name`.
+    pub fn may_apply_to_name(&self, name: &str) -> bool {
+        self.path
+            .as_ref()
+            .is_none_or(|p| p.matches_name(name) != Some(false))
+    }
+
     /// and no `regex`): every file at such a path is reported.
     pub fn is_path_only(&self) -> bool {
         self.regex.is_none() && self.kind == RuleKind::Content

@@ -70,6 +70,8 @@ pub struct LazyPattern {
     expanded: OnceLock<Result<String, String>>,
     /// The longest match, from the parsed regex (`None`: unbounded or invalid).
     max_len: OnceLock<Option<usize>>,
+    /// Whether, as a path regex, it can be judged on a path's last component.
+    by_name: OnceLock<bool>,
     compiled: OnceLock<Option<Pattern>>,
 }
 
@@ -99,6 +101,7 @@ impl LazyPattern {
             from,
             expanded: OnceLock::new(),
             max_len: OnceLock::new(),
+            by_name: OnceLock::new(),
             compiled: OnceLock::new(),
         };
         if when == Compile::Now {
@@ -147,6 +150,20 @@ impl LazyPattern {
             let hir = parse(self.text().ok()?).ok()?;
             hir.properties().maximum_len()
         })
+    }
+
+    /// As a path regex: whether it matches `name`, the last component of a
+    /// path, whenever it matches the whole path; `None` when the name alone
+    /// cannot tell (the regex can match a `/` other than a leading
+    /// `(?:^|/)`, or is not anchored at the end).
+    pub fn matches_name(&self, name: &str) -> Option<bool> {
+        let by_name = *self.by_name.get_or_init(|| {
+            self.text()
+                .ok()
+                .and_then(|t| parse(t).ok())
+                .is_some_and(|hir| judged_by_name(&hir))
+        });
+        by_name.then(|| self.is_match(name.as_bytes()))
     }
 
     /// Whether it is a context rule's, built by the engine from checked parts.
@@ -206,6 +223,56 @@ fn parse(source: &str) -> Result<Hir, String> {
                 .map_err(describe)
         }
         Err(e) => Err(describe(e)),
+    }
+}
+
+/// Whether a path regex's matches lie in a path's last component: it ends
+/// with `$`, and no part of it but a leading `(?:^|/)` can match a `/`.
+/// Such a regex matches a path exactly when it matches the path's last
+/// component (a leading `/` there becomes `^`).
+fn judged_by_name(hir: &Hir) -> bool {
+    use regex_syntax::hir::{HirKind, Look};
+    let parts: &[Hir] = match hir.kind() {
+        HirKind::Concat(parts) => parts,
+        _ => std::slice::from_ref(hir),
+    };
+    let ends_anchored = parts
+        .last()
+        .is_some_and(|h| matches!(h.kind(), HirKind::Look(Look::End)));
+    let body = match parts.first().map(Hir::kind) {
+        Some(HirKind::Alternation(alts)) if alts.len() == 2 && is_start_or_slash(alts) => {
+            &parts[1..]
+        }
+        _ => parts,
+    };
+    ends_anchored && body.iter().all(|h| !can_match_slash(h))
+}
+
+/// `^|/` (in either order).
+fn is_start_or_slash(alts: &[Hir]) -> bool {
+    use regex_syntax::hir::{HirKind, Look};
+    let start = |h: &Hir| matches!(h.kind(), HirKind::Look(Look::Start));
+    let slash = |h: &Hir| matches!(h.kind(), HirKind::Literal(l) if &*l.0 == b"/");
+    (start(&alts[0]) && slash(&alts[1])) || (slash(&alts[0]) && start(&alts[1]))
+}
+
+/// Whether any match of `hir` can hold the byte `/`.
+fn can_match_slash(hir: &Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(l) => l.0.contains(&b'/'),
+        HirKind::Class(Class::Bytes(c)) => c
+            .ranges()
+            .iter()
+            .any(|r| (r.start()..=r.end()).contains(&b'/')),
+        HirKind::Class(Class::Unicode(c)) => c
+            .ranges()
+            .iter()
+            .any(|r| (r.start()..=r.end()).contains(&'/')),
+        HirKind::Repetition(r) => can_match_slash(&r.sub),
+        HirKind::Capture(c) => can_match_slash(&c.sub),
+        HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().any(can_match_slash),
     }
 }
 
@@ -283,6 +350,28 @@ mod tests {
                 .max_len(),
             None
         );
+    }
+
+    #[test]
+    fn a_path_regex_on_the_last_component_is_judged_by_name_others_are_not() {
+        let judge = |re: &str, name: &str| {
+            LazyPattern::new(re, Compile::Now)
+                .unwrap()
+                .matches_name(name)
+        };
+        assert_eq!(
+            judge(r"(?:^|/)\.env(?:\.[a-z]+)*$", ".env.production"),
+            Some(true)
+        );
+        assert_eq!(judge(r"(?:^|/)\.env(?:\.[a-z]+)*$", "env.rb"), Some(false));
+        assert_eq!(judge(r"(?i)\.(?:p12|pfx)$", "Cert.PFX"), Some(true));
+        assert_eq!(judge(r"(?:^|/)[^/]+\.pem$", "a.pem"), Some(true));
+        // A directory in the regex, `.` or a class that can match `/`, no `$`:
+        // the last component cannot tell.
+        assert_eq!(judge(r"(?:^|/)\.aws/credentials$", "credentials"), None);
+        assert_eq!(judge(r"config.secrets$", "secrets"), None);
+        assert_eq!(judge(r"[^x]+\.key$", "a.key"), None);
+        assert_eq!(judge(r"(?:^|/)\.env", ".env"), None);
     }
 
     #[test]

@@ -9,13 +9,14 @@ use std::{
     collections::{HashMap, HashSet},
     sync::{
         atomic::{AtomicU64, Ordering},
-        Mutex,
+        Arc, Mutex,
     },
 };
 
 use super::{Occurrences, Stage};
 use crate::detect::Focus;
 use crate::finding::{BlobId, Finding, Fingerprint, Origin};
+use crate::sniff;
 use crate::sources::git::{BlobReader, History, Introduction};
 use crate::sources::{Blob, Control, Skip, SkipReason, SourceError, SourceStats, Visit};
 use crate::sync::{into_inner, lock};
@@ -28,6 +29,11 @@ pub(super) fn run(
     control: &Control<'_>,
 ) -> Result<(Vec<Finding>, SourceStats), SourceError> {
     let targets: Mutex<HashMap<BlobId, Vec<Fingerprint>>> = Mutex::default();
+    // Target blobs whose every finding comes from a rule with a path regex
+    // (a dotenv file, a kubeconfig, ...): the rules, to judge the names the
+    // blob has in trees. Without a path, such a rule matches many blobs.
+    let by_path: Mutex<HashMap<BlobId, Vec<Arc<str>>>> = Mutex::default();
+    let rules = stage.detector.rules();
     let (scanned, bytes, found_count) = (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));
     let progress = control.progress;
     let visited = history.visit(
@@ -44,6 +50,14 @@ pub(super) fn run(
                 keys.sort_unstable();
                 keys.dedup();
                 lock(&targets).insert(*id, keys);
+                // An archive's members have paths of their own.
+                let on_path = |f: &Finding| rules.get(&f.rule_id).is_some_and(|r| r.path.is_some());
+                if sniff::archive_kind(blob.data).is_none() && found.iter().all(on_path) {
+                    let mut ids: Vec<Arc<str>> = found.iter().map(|f| f.rule_id.clone()).collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    lock(&by_path).insert(*id, ids);
+                }
             }
         },
         control,
@@ -58,7 +72,15 @@ pub(super) fn run(
         None
     } else {
         let all = occurrences == Occurrences::All;
-        Some(history.attribute(&targets, all, cancel)?)
+        let by_path = into_inner(by_path);
+        // A blob is looked for at a name only where one of its rules may apply.
+        let at_name = |blob: BlobId, name: &str| {
+            by_path.get(&blob).is_none_or(|ids| {
+                ids.iter()
+                    .any(|id| rules.get(id).is_none_or(|r| r.may_apply_to_name(name)))
+            })
+        };
+        Some(history.attribute(&targets, &at_name, all, cancel)?)
     };
     // Interrupted before or during attribution: report without it.
     let Some(attribution) = attribution.filter(|_| !cancel.is_requested()) else {

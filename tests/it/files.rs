@@ -182,6 +182,53 @@ fn a_history_reports_each_secret_file_at_the_commit_that_added_it() {
     assert_eq!(got, want, "{found:#?}");
 }
 
+/// A history's blobs are first scanned without a path, where a file rule's
+/// content test alone matches many blobs; the blob's place in the trees
+/// decides. The same blob at a plain name is not reported (nor said to be
+/// unreachable), at `.env` it is; a rule whose path names a directory
+/// (`.aws/credentials`) still applies.
+#[test]
+fn a_history_judges_a_secret_file_by_where_its_blob_sits() {
+    let repo = TestRepo::with_readme();
+    let mail = "MAIL_PASSWORD=hunter2\n";
+    repo.commit_file("docs/mail.txt", mail, "Docs");
+    repo.commit_file("docs/token.txt", "API_TOKEN=abc-def-123\n", "Token");
+    repo.commit_file(
+        "docs/credentials",
+        "aws_secret_access_key = kitten12\n",
+        "Notes",
+    );
+    let env = repo.commit_file("deploy/.env", mail, "Env");
+    let aws = repo.commit_file(
+        "home/.aws/credentials",
+        "aws_secret_access_key = kitten12\n",
+        "AWS",
+    );
+    let (run, found) = repo.json(&["git", "."]);
+    run.expect_code(1);
+    let mut got: Vec<(String, String, String)> = found
+        .iter()
+        .map(|f| {
+            (
+                f.path.clone(),
+                f.rule_id.clone(),
+                f.commit.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    got.sort();
+    let want = vec![
+        ("deploy/.env".to_string(), "file-dotenv".to_string(), env),
+        (
+            "home/.aws/credentials".to_string(),
+            "file-aws-credentials".to_string(),
+            aws,
+        ),
+    ];
+    assert_eq!(got, want, "{found:#?}");
+    assert!(!run.stderr.contains("not reachable"), "{}", run.stderr);
+}
+
 /// A range reports a secret file a commit adds, even on no added line of
 /// its own (a binary keystore has none), and not an edit that changes no
 /// credential.

@@ -1,8 +1,9 @@
 //! Attribution: for blobs that hold findings, the commits that introduced
 //! each (key, path) pair: the commits, oldest first, whose tree has a blob
 //! with that key at that path while none of their parents' trees does.
-//! Recently used trees are memoized (in bounded memory); only paths to
-//! target blobs are kept, each list of them once. The walk also names
+//! Recently used trees are memoized (in bounded memory); a tree's scan
+//! keeps only its entries on the way to target blobs, and subtrees are
+//! shared, so a commit costs what its tree changed. The walk also names
 //! objects the repository lacks.
 
 use std::{
@@ -46,12 +47,43 @@ pub struct Attribution<K> {
     pub broken: Vec<String>,
 }
 
-/// What a tree holds that matters, with paths relative to it: target blobs,
-/// and entries that cannot be scanned (missing or corrupt objects, submodules).
+/// What a tree holds that matters: the target blobs and the subtrees that
+/// lead to target blobs, each by name and sorted by it, and the entries
+/// below it that cannot be scanned (missing or corrupt objects,
+/// submodules), by path relative to it.
 #[derive(Default)]
 struct TreeScan {
-    hits: Vec<(Arc<str>, Oid)>,
+    blobs: Vec<(Arc<str>, Oid)>,
+    trees: Vec<(Arc<str>, Arc<TreeScan>)>,
     odd: Vec<(Arc<str>, Oid, SkipReason)>,
+}
+
+impl TreeScan {
+    /// No target blob below.
+    fn is_empty(&self) -> bool {
+        self.blobs.is_empty() && self.trees.is_empty()
+    }
+
+    /// The target blob named `name`.
+    fn blob(&self, name: &str) -> Option<Oid> {
+        let i = self.blobs.binary_search_by(|(n, _)| (**n).cmp(name)).ok()?;
+        Some(self.blobs[i].1)
+    }
+
+    /// The subtree named `name`, when it leads to target blobs.
+    fn tree(&self, name: &str) -> Option<&TreeScan> {
+        let i = self.trees.binary_search_by(|(n, _)| (**n).cmp(name)).ok()?;
+        Some(&self.trees[i].1)
+    }
+}
+
+/// `name` under `prefix` (the empty prefix is the root).
+fn join(prefix: &str, name: &str) -> Arc<str> {
+    if prefix.is_empty() {
+        Arc::from(name)
+    } else {
+        Arc::from(format!("{prefix}/{name}"))
+    }
 }
 
 /// Tree scans per generation of [`TreeMemo`].
@@ -85,19 +117,21 @@ impl TreeMemo {
     }
 }
 
+/// Whether a target blob may matter at an entry with this name.
+pub type AtName<'a> = dyn Fn(BlobId, &str) -> bool + Sync + 'a;
+
 struct Walker<'a, K> {
     repo: &'a Repository,
     targets: &'a OidMap<Vec<K>>,
+    at_name: &'a AtName<'a>,
     known: Option<&'a OidSet>,
     trees: TreeMemo,
     /// Shared by every tree without targets or odd entries (nearly all).
     empty: Arc<TreeScan>,
-    /// One copy of each list of hits: the trees on the paths to targets
-    /// change with nearly every commit, their hits much more rarely.
-    shared: HashMap<Vec<(Arc<str>, Oid)>, Arc<TreeScan>>,
     reported: HashSet<Oid>,
     skips: Vec<Skip>,
     broken: Vec<String>,
+    passed: OidSet,
 }
 
 impl<K> Walker<'_, K> {
@@ -144,25 +178,30 @@ impl<K> Walker<'_, K> {
                             scan.odd.push((name(), id, SkipReason::Missing));
                         }
                         Some(ObjectType::Blob) if self.targets.contains_key(&id) => {
-                            scan.hits.push((name(), id));
+                            let entry_name = String::from_utf8_lossy(entry.name_bytes());
+                            if (self.at_name)(blob_id(id), &entry_name) {
+                                scan.blobs.push((name(), id));
+                            } else {
+                                self.passed.insert(id);
+                            }
                         }
                         Some(ObjectType::Tree) => {
                             let sub = self.tree(id);
-                            if sub.hits.is_empty() && sub.odd.is_empty() {
+                            if sub.is_empty() && sub.odd.is_empty() {
                                 continue;
                             }
                             let name = name();
-                            let join = |path: &str| -> Arc<str> {
-                                if path.is_empty() {
+                            scan.odd.extend(sub.odd.iter().map(|(p, o, r)| {
+                                let path = if p.is_empty() {
                                     name.clone()
                                 } else {
-                                    Arc::from(format!("{name}/{path}"))
-                                }
-                            };
-                            scan.hits
-                                .extend(sub.hits.iter().map(|(p, b)| (join(p), *b)));
-                            scan.odd
-                                .extend(sub.odd.iter().map(|(p, o, r)| (join(p), *o, r.clone())));
+                                    join(&name, p)
+                                };
+                                (path, *o, r.clone())
+                            }));
+                            if !sub.is_empty() {
+                                scan.trees.push((name, sub));
+                            }
                         }
                         Some(ObjectType::Commit) => {
                             scan.odd.push((name(), id, SkipReason::Submodule))
@@ -172,15 +211,12 @@ impl<K> Walker<'_, K> {
                 }
             }
         }
-        let scan = if scan.hits.is_empty() && scan.odd.is_empty() {
+        let scan = if scan.is_empty() && scan.odd.is_empty() {
             self.empty.clone()
-        } else if scan.odd.is_empty() {
-            let hits = scan.hits.clone();
-            self.shared
-                .entry(hits)
-                .or_insert_with(|| Arc::new(scan))
-                .clone()
         } else {
+            // Git orders a subtree as if its name ended in '/'.
+            scan.blobs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            scan.trees.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             Arc::new(scan)
         };
         self.trees.insert(tree, scan.clone());
@@ -188,8 +224,59 @@ impl<K> Walker<'_, K> {
     }
 }
 
-/// [`History::scan_commits`]: each commit's scan, the skips, what is broken.
-type CommitScans = (Vec<Option<CommitScan>>, Vec<Skip>, Vec<String>);
+/// Decides, commit by commit in topological order, which (key, path)
+/// pairs of a commit's tree none of its parents' trees has.
+struct Decide<'a, K> {
+    targets: &'a OidMap<Vec<K>>,
+    all_occurrences: bool,
+    /// Pairs introduced so far (first occurrences only).
+    reported: HashSet<(K, Arc<str>)>,
+    /// Target blobs found in some commit.
+    reached: HashSet<Oid>,
+    /// The current commit's introductions: key, blob, path.
+    new: Vec<(K, Oid, Arc<str>)>,
+}
+
+impl<K: Clone + Eq + Hash> Decide<'_, K> {
+    /// Adds to `new` the pairs of `scan` (the tree at `prefix`) that none of
+    /// `parents` (the parents' trees at the same path) has. A subtree
+    /// shared with a parent has nothing new and is not entered.
+    fn new_pairs(&mut self, scan: &TreeScan, parents: &[&TreeScan], prefix: &str) {
+        for (name, blob) in &scan.blobs {
+            self.reached.insert(*blob);
+            let before: Vec<Oid> = parents.iter().filter_map(|p| p.blob(name)).collect();
+            for key in &self.targets[blob] {
+                let seen = before
+                    .iter()
+                    .any(|b| b == blob || self.targets[b].contains(key));
+                if seen {
+                    continue;
+                }
+                let path = join(prefix, name);
+                if self.all_occurrences || self.reported.insert((key.clone(), path.clone())) {
+                    self.new.push((key.clone(), *blob, path));
+                }
+            }
+        }
+        for (name, sub) in &scan.trees {
+            let subs: Vec<&TreeScan> = parents.iter().filter_map(|p| p.tree(name)).collect();
+            if subs.iter().any(|s| std::ptr::eq(*s, &**sub)) {
+                continue;
+            }
+            self.new_pairs(sub, &subs, &join(prefix, name));
+        }
+    }
+}
+
+/// What [`History::scan_commits`] found in a run of commits.
+struct CommitScans {
+    /// Each commit's scan (`None` for a commit that cannot be read).
+    scans: Vec<Option<CommitScan>>,
+    skips: Vec<Skip>,
+    broken: Vec<String>,
+    /// Target blobs met only at names where they do not matter.
+    passed: OidSet,
+}
 
 /// One commit's parents and the target blobs of its tree.
 struct CommitScan {
@@ -203,9 +290,13 @@ impl History {
     /// walked in parallel (each worker takes a contiguous run of commits in
     /// topological order, whose trees mostly overlap); the introductions
     /// are then decided in one pass, oldest commit first.
+    /// `at_name` says whether a target blob may matter at an entry of that
+    /// name (the last component of its path); where it says no, the blob
+    /// is not looked for.
     pub fn attribute<K: Clone + Eq + Hash + Send + Sync>(
         &self,
         targets: &HashMap<BlobId, Vec<K>>,
+        at_name: &AtName<'_>,
         all_occurrences: bool,
         cancel: &Cancel,
     ) -> Result<Attribution<K>, SourceError> {
@@ -229,67 +320,65 @@ impl History {
         let per_worker = commits.len().div_ceil(rayon::current_num_threads()).max(1);
         let parts = commits
             .par_chunks(per_worker)
-            .map(|chunk| self.scan_commits(chunk, targets, cancel))
+            .map(|chunk| self.scan_commits(chunk, targets, at_name, cancel))
             .collect::<Result<Vec<_>, SourceError>>()?;
         let mut skips = Vec::new();
         let mut scans = Vec::with_capacity(commits.len());
         let mut named = HashSet::new();
-        for (part_scans, part_skips, part_broken) in parts {
-            scans.extend(part_scans);
-            broken.extend(part_broken);
+        let mut passed = OidSet::default();
+        for part in parts {
+            scans.extend(part.scans);
+            broken.extend(part.broken);
+            passed.extend(part.passed);
             skips.extend(
-                part_skips
+                part.skips
                     .into_iter()
                     .filter(|s| named.insert(s.path.clone())),
             );
         }
 
-        let mut present: HashMap<Oid, HashSet<(K, Arc<str>)>> = HashMap::new();
-        let mut reported: HashSet<(K, Arc<str>)> = HashSet::new();
-        let mut reached: HashSet<Oid> = HashSet::new();
+        // Each commit keeps its tree scan, whose unchanged subtrees are
+        // shared with its parents': only what differs is compared.
+        let mut present: OidMap<Arc<TreeScan>> = OidMap::default();
+        let mut decide = Decide {
+            targets,
+            all_occurrences,
+            reported: HashSet::new(),
+            reached: HashSet::new(),
+            new: Vec::new(),
+        };
         let mut introductions = Vec::new();
         for (&id, scan) in commits.iter().zip(scans) {
             let Some(CommitScan { parents, scan }) = scan else {
                 continue;
             };
-            if scan.hits.is_empty() {
-                continue;
+            let before: Vec<&TreeScan> = parents
+                .iter()
+                .filter_map(|p| present.get(p).map(|s| &**s))
+                .collect();
+            decide.new_pairs(&scan, &before, "");
+            if !decide.new.is_empty() {
+                let commit = repo
+                    .find_commit(id)
+                    .map_err(|e| git_error(&format!("commit {id}"), e))?;
+                let info = Arc::new(commit_info(&commit));
+                introductions.extend(decide.new.drain(..).map(|(key, blob, path)| Introduction {
+                    key,
+                    blob: blob_id(blob),
+                    path: path.to_string(),
+                    commit: info.clone(),
+                }));
             }
-            let mut info: Option<Arc<CommitInfo>> = None;
-            let mut here = HashSet::new();
-            for (path, blob) in &scan.hits {
-                reached.insert(*blob);
-                for key in &targets[blob] {
-                    let pair = (key.clone(), path.clone());
-                    let before = parents
-                        .iter()
-                        .any(|p| present.get(p).is_some_and(|s| s.contains(&pair)));
-                    if !before && (all_occurrences || reported.insert(pair.clone())) {
-                        let info = match &info {
-                            Some(i) => i.clone(),
-                            None => {
-                                let commit = repo
-                                    .find_commit(id)
-                                    .map_err(|e| git_error(&format!("commit {id}"), e))?;
-                                info.insert(Arc::new(commit_info(&commit))).clone()
-                            }
-                        };
-                        introductions.push(Introduction {
-                            key: key.clone(),
-                            blob: blob_id(*blob),
-                            path: path.to_string(),
-                            commit: info,
-                        });
-                    }
-                    here.insert(pair);
-                }
-            }
-            present.insert(id, here);
+            present.insert(id, scan);
         }
+        let reached = decide.reached;
         Ok(Attribution {
             introductions,
             skips,
-            unreachable: targets.keys().filter(|b| !reached.contains(b)).count(),
+            unreachable: targets
+                .keys()
+                .filter(|b| !reached.contains(b) && !passed.contains(b))
+                .count(),
             broken,
         })
     }
@@ -301,16 +390,18 @@ impl History {
         &self,
         commits: &[Oid],
         targets: &OidMap<Vec<K>>,
+        at_name: &AtName<'_>,
         cancel: &Cancel,
     ) -> Result<CommitScans, SourceError> {
         let repo = self.repo()?;
         let mut walker = Walker {
             repo: &repo,
             targets,
+            at_name,
+            passed: OidSet::default(),
             known: self.known.get(),
             trees: TreeMemo::default(),
             empty: Arc::default(),
-            shared: HashMap::new(),
             reported: HashSet::new(),
             skips: Vec::new(),
             broken: Vec::new(),
@@ -340,7 +431,12 @@ impl History {
                 }
             }
         }
-        Ok((out, walker.skips, walker.broken))
+        Ok(CommitScans {
+            scans: out,
+            skips: walker.skips,
+            broken: walker.broken,
+            passed: walker.passed,
+        })
     }
 
     /// The commits to walk from: the branch, or every ref and HEAD; and the

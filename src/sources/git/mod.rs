@@ -22,7 +22,7 @@ use crate::calendar::civil_from_days;
 use crate::finding::{BlobId, CommitInfo};
 use crate::sniff::Magic;
 
-pub use attribute::{Attribution, Introduction};
+pub use attribute::{AtName, Attribution, Introduction};
 pub use diff::{Change, Diffs};
 pub use history::{BlobReader, History};
 
