@@ -7,6 +7,7 @@ pub use crate::config::RegexTarget;
 use crate::config::{AllowlistSyntax, Condition, Confidence};
 
 use super::pattern::{Compile, LazyPattern};
+use super::Workload;
 
 /// The facts about one candidate finding that allowlists look at.
 #[derive(Clone, Copy, Debug)]
@@ -75,6 +76,15 @@ impl Allowlist {
             target_rules: syntax.target_rules.clone(),
             lower_to: syntax.lower_to,
         })
+    }
+
+    /// The allowlist with its regexes compiled for `workload` when they compile.
+    pub fn for_workload(mut self, workload: Workload) -> Allowlist {
+        let each =
+            |list: Vec<LazyPattern>| list.into_iter().map(|p| p.for_workload(workload)).collect();
+        self.paths = each(self.paths);
+        self.regexes = each(self.regexes);
+        self
     }
 
     /// Compiles every regex now, naming the first that does not compile.

@@ -274,6 +274,18 @@ impl Rule {
     }
 
     /// True for a rule that only matches file paths (gitleaks: a `path`
+    /// The rule with its regexes compiled for `workload` when they compile.
+    fn for_workload(mut self, workload: Workload) -> Rule {
+        self.regex = self.regex.map(|r| r.for_workload(workload));
+        self.path = self.path.map(|p| p.for_workload(workload));
+        self.allowlists = self
+            .allowlists
+            .into_iter()
+            .map(|a| a.for_workload(workload))
+            .collect();
+        self
+    }
+
     /// Whether the rule can apply to a file whose path ends in `name`:
     /// false only when its path regex, judged on a path's last component,
     /// rejects `name`.
@@ -333,18 +345,17 @@ impl RuleSet {
         let rules = config
             .rules
             .iter()
-            .map(Rule::new)
+            .map(|entry| Rule::new(entry).map(|r| r.for_workload(workload)))
             .collect::<Result<Vec<_>, _>>()?;
         let global = config
             .allowlists
             .iter()
             .map(|a| {
-                let list =
-                    Allowlist::new(&a.syntax, compile_when(a.builtin)).map_err(|message| {
-                        ConfigError::Invalid {
-                            at: a.at.clone(),
-                            message,
-                        }
+                let list = Allowlist::new(&a.syntax, compile_when(a.builtin))
+                    .map(|l| l.for_workload(workload))
+                    .map_err(|message| ConfigError::Invalid {
+                        at: a.at.clone(),
+                        message,
                     })?;
                 if let Some(unknown) = list
                     .target_rules

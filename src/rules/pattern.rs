@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use regex_automata::{meta, util::syntax, Input};
 use regex_syntax::{hir::Hir, ParserBuilder};
 
-use super::context;
+use super::{context, Workload};
 use crate::config::ContextSyntax;
 
 /// A compiled regex.
@@ -21,10 +21,18 @@ pub struct Pattern {
 impl Pattern {
     /// Compiles `source`; the error is one line naming the offset and problem.
     pub fn new(source: &str) -> Result<Pattern, String> {
+        Pattern::for_workload(source, Workload::Bulk)
+    }
+
+    /// Compiles `source` for `workload`: for a few small inputs, without
+    /// the full DFA a small regex gets for bulk work (its build costs more
+    /// than it saves on a few kilobytes).
+    pub fn for_workload(source: &str, workload: Workload) -> Result<Pattern, String> {
         let hir = parse(source)?;
         let max_len = hir.properties().maximum_len();
+        let full_dfa = workload == Workload::Bulk;
         let regex = meta::Builder::new()
-            .configure(meta::Config::new().utf8_empty(false))
+            .configure(meta::Config::new().utf8_empty(false).dfa(full_dfa))
             .syntax(syntax::Config::new().utf8(false))
             .build_from_hir(&hir)
             .map_err(|e| format!("invalid regex: {e}"))?;
@@ -72,6 +80,8 @@ pub struct LazyPattern {
     max_len: OnceLock<Option<usize>>,
     /// Whether, as a path regex, it can be judged on a path's last component.
     by_name: OnceLock<bool>,
+    /// What it is compiled for.
+    workload: Workload,
     compiled: OnceLock<Option<Pattern>>,
 }
 
@@ -102,6 +112,7 @@ impl LazyPattern {
             expanded: OnceLock::new(),
             max_len: OnceLock::new(),
             by_name: OnceLock::new(),
+            workload: Workload::Bulk,
             compiled: OnceLock::new(),
         };
         if when == Compile::Now {
@@ -122,10 +133,16 @@ impl LazyPattern {
         }
     }
 
+    /// The same pattern, compiled for `workload` when it compiles.
+    pub fn for_workload(mut self, workload: Workload) -> LazyPattern {
+        self.workload = workload;
+        self
+    }
+
     /// The compiled pattern; `None` if it does not compile (see [`Self::check`]).
     pub fn get(&self) -> Option<&Pattern> {
         self.compiled
-            .get_or_init(|| Pattern::new(self.text().ok()?).ok())
+            .get_or_init(|| Pattern::for_workload(self.text().ok()?, self.workload).ok())
             .as_ref()
     }
 
@@ -372,6 +389,22 @@ mod tests {
         assert_eq!(judge(r"config.secrets$", "secrets"), None);
         assert_eq!(judge(r"[^x]+\.key$", "a.key"), None);
         assert_eq!(judge(r"(?:^|/)\.env", ".env"), None);
+    }
+
+    #[test]
+    fn a_pattern_for_a_few_small_inputs_is_built_without_a_full_dfa() {
+        let re = r"tok_[a-z0-9]{8}";
+        let bulk = Pattern::for_workload(re, Workload::Bulk).unwrap();
+        let small = Pattern::for_workload(re, Workload::SmallInputs).unwrap();
+        assert!(small.regex().memory_usage() < bulk.regex().memory_usage());
+        let lazy = LazyPattern::new(re, Compile::OnFirstUse)
+            .unwrap()
+            .for_workload(Workload::SmallInputs);
+        assert_eq!(
+            lazy.get().unwrap().regex().memory_usage(),
+            small.regex().memory_usage()
+        );
+        assert!(small.is_match(b"tok_abcd1234"));
     }
 
     #[test]
