@@ -183,9 +183,13 @@ impl<'r> Detector<'r> {
             }
             _ => None,
         };
-        'rules: for (rule_idx, windows) in self.windows(data, near.as_deref()) {
+        'rules: for (rule_idx, mut windows) in self.windows(data, near.as_deref()) {
             let rule = &self.rules.rules()[rule_idx];
             if !self.rule_applies(rule, &ctx) {
+                continue;
+            }
+            windows.retain(|w| rule.may_match_in(data, w.clone()));
+            if windows.is_empty() {
                 continue;
             }
             let Some(pattern) = rule.regex() else {
@@ -784,6 +788,25 @@ mod tests {
         // The same blob, all of it: the rule runs.
         detector.scan_capped(text.as_bytes(), &origin, Focus::Whole);
         assert!(compiled(&rules).contains(&"github-pat"));
+    }
+
+    #[test]
+    fn a_context_rule_without_its_secret_shape_near_its_name_is_never_compiled() {
+        let rules = builtin();
+        let origin = Origin::Stdin { label: "t".into() };
+        let detector = Detector::new(&rules, DetectOptions::default());
+        let id = "abuseipdb-api-key";
+        let short = "ABUSEIPDB_API_KEY=0yz5etzzgn85cxop9jobkyotp7\n";
+        let found = detector.scan(short.as_bytes(), &origin);
+        assert!(!found.iter().any(|f| &*f.rule_id == id), "{found:#?}");
+        assert!(!compiled(&rules).contains(&id));
+        // With an 80-character value the rule compiles and finds it.
+        let key: String = (0..80)
+            .map(|i| char::from(b"q7w3e9r1t5y8u2i4o6p0"[(i * 7 + i / 3) % 20]))
+            .collect();
+        let found = detector.scan(format!("ABUSEIPDB_API_KEY={key}\n").as_bytes(), &origin);
+        assert!(compiled(&rules).contains(&id));
+        assert!(found.iter().any(|f| &*f.rule_id == id), "{found:#?}");
     }
 
     fn base62(n: usize) -> String {

@@ -10,7 +10,9 @@ mod pattern;
 mod prefilter;
 mod re2;
 
-use std::{collections::HashMap, sync::Arc};
+use std::{collections::HashMap, ops::Range, sync::Arc};
+
+use regex_automata::Input;
 
 pub use crate::config::{Confidence, RuleKind, Severity};
 use crate::config::{Config, ConfigError, RuleEntry, SourceLine};
@@ -71,6 +73,9 @@ pub struct Rule {
     /// A `file` rule's magic bytes: the file starts with one of them.
     pub magic: Vec<Magic>,
     regex: Option<LazyPattern>,
+    /// A context rule's secret shape alone: where it does not match, the
+    /// rule's (large) regex cannot either, and is neither compiled nor run.
+    guard: Option<LazyPattern>,
 }
 
 /// A rule that must also match, and how near, for a composite rule's finding.
@@ -157,6 +162,10 @@ impl Rule {
         }
         .transpose()
         .map_err(&fail)?;
+        let guard = match (&s.regex, &s.context) {
+            (None, Some(ctx)) => LazyPattern::new(&ctx.secret, Compile::OnFirstUse).ok(),
+            _ => None,
+        };
         let allowlists = s
             .allowlist
             .iter()
@@ -210,6 +219,7 @@ impl Rule {
             kind,
             magic,
             regex,
+            guard,
         };
         // A user rule's regex is parsed and checked now, and compiled when
         // its keyword first occurs: a config of thousands of rules starts
@@ -277,6 +287,7 @@ impl Rule {
     /// The rule with its regexes compiled for `workload` when they compile.
     fn for_workload(mut self, workload: Workload) -> Rule {
         self.regex = self.regex.map(|r| r.for_workload(workload));
+        self.guard = self.guard.map(|g| g.for_workload(workload));
         self.path = self.path.map(|p| p.for_workload(workload));
         self.allowlists = self
             .allowlists
@@ -284,6 +295,15 @@ impl Rule {
             .map(|a| a.for_workload(workload))
             .collect();
         self
+    }
+
+    /// Whether the rule's regex may match in `window` of `data`: false only
+    /// when a context rule's secret shape matches nowhere in it.
+    pub fn may_match_in(&self, data: &[u8], window: Range<usize>) -> bool {
+        self.guard
+            .as_ref()
+            .and_then(LazyPattern::get)
+            .is_none_or(|g| g.regex().is_match(Input::new(data).span(window)))
     }
 
     /// Whether the rule can apply to a file whose path ends in `name`:
