@@ -23,6 +23,22 @@ fn file_findings(found: &[JsonFinding]) -> Vec<(String, String)> {
     out
 }
 
+/// Each finding's path, rule and commit, sorted.
+fn placed(found: &[JsonFinding]) -> Vec<(String, String, String)> {
+    let mut got: Vec<_> = found
+        .iter()
+        .map(|f| {
+            (
+                f.path.clone(),
+                f.rule_id.clone(),
+                f.commit.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    got.sort();
+    got
+}
+
 fn pair(path: &str, rule: &str) -> (String, String) {
     (path.to_string(), rule.to_string())
 }
@@ -158,17 +174,7 @@ fn a_history_reports_each_secret_file_at_the_commit_that_added_it() {
     let changed = repo.commit_file(".env", "MAIL_PASSWORD=kitten\nPORT=3000\n", "Rotate");
     let (run, found) = repo.json(&["git", "."]);
     run.expect_code(1);
-    let mut got: Vec<(String, String, String)> = found
-        .iter()
-        .map(|f| {
-            (
-                f.path.clone(),
-                f.rule_id.clone(),
-                f.commit.clone().unwrap_or_default(),
-            )
-        })
-        .collect();
-    got.sort();
+    let got = placed(&found);
     let mut want = vec![
         (".env".to_string(), "file-dotenv".to_string(), added),
         (".env".to_string(), "file-dotenv".to_string(), changed),
@@ -206,17 +212,7 @@ fn a_history_judges_a_secret_file_by_where_its_blob_sits() {
     );
     let (run, found) = repo.json(&["git", "."]);
     run.expect_code(1);
-    let mut got: Vec<(String, String, String)> = found
-        .iter()
-        .map(|f| {
-            (
-                f.path.clone(),
-                f.rule_id.clone(),
-                f.commit.clone().unwrap_or_default(),
-            )
-        })
-        .collect();
-    got.sort();
+    let got = placed(&found);
     let want = vec![
         ("deploy/.env".to_string(), "file-dotenv".to_string(), env),
         (

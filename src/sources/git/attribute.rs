@@ -180,7 +180,7 @@ impl<K> Walker<'_, K> {
                         Some(ObjectType::Blob) if self.targets.contains_key(&id) => {
                             let entry_name = String::from_utf8_lossy(entry.name_bytes());
                             if (self.at_name)(blob_id(id), &entry_name) {
-                                scan.blobs.push((name(), id));
+                                scan.blobs.push((Arc::from(&*entry_name), id));
                             } else {
                                 self.passed.insert(id);
                             }
