@@ -187,3 +187,42 @@ fn a_lowercase_value_is_a_variable_in_code_and_a_value_in_config() {
         "{run:#?}"
     );
 }
+
+#[test]
+fn assignments_in_go_php_make_and_xml_elements_are_read() {
+    let t = TestDir::new();
+    let value = "ke7wbhadl4f4q4yjcmh1iQizhdj5wz4d";
+    t.write(
+        "src/config.go",
+        format!("var serviceToken string = \"{value}\"\n"),
+    );
+    t.write("src/config.php", format!("$serviceToken .= \"{value}\";\n"));
+    t.write(
+        "Makefile",
+        format!("SERVICE_TOKEN ::= \"{value}\"\nOTHER_TOKEN :::= \"{value}x\"\n"),
+    );
+    t.write(
+        "conf/service.xml",
+        format!("<serviceToken>\n    {value}\n</serviceToken>\n"),
+    );
+    // Near misses: a comparison, and an element that is not a credential.
+    t.write(
+        "src/check.go",
+        format!("if serviceToken > {value} {{\n<serviceName>\n    {value}\n</serviceName>\n"),
+    );
+    let run = t.run(&["dir", ".", "--format", "json"]);
+    run.expect_code(1);
+    let mut found = locations(&run.findings());
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            loc("Makefile", 1, "generic-secret"),
+            loc("Makefile", 2, "generic-secret"),
+            loc("conf/service.xml", 2, "generic-secret"),
+            loc("src/config.go", 1, "generic-secret"),
+            loc("src/config.php", 1, "generic-secret"),
+        ],
+        "{run:#?}"
+    );
+}
