@@ -184,7 +184,7 @@ fn words(list: &[String]) -> String {
         .join("|")
 }
 
-/// `key = value` in code and config: `=`, `:=`, `::=`, `.=`, `+=`, `?=`,
+/// `key = value` in code and config: `=`, `:=`, `::=`, `:::=`, `.=`, `+=`, `?=`,
 /// `??=`, `||=`, `=>`, `:` (YAML, JSON, headers), `,` (`define('K', 'v')`,
 /// `setenv("K", "v")`), `<-` (R); a type annotation (`key: String = `);
 /// a type after the key (`var k string = `);
@@ -198,7 +198,7 @@ fn words(list: &[String]) -> String {
 fn assignment(key: &str, s: &str) -> String {
     format!(
         "{key}(?:(?:[ \\t]{{1,3}}[\\w.\\-]{{1,20}}){{0,2}}?[ \\t]{{0,8}}(?::[ \\t]{{0,4}}&?[\\w<>\\[\\]?.']{{1,30}}[ \\t]{{0,4}})?\
-         (?:=|:=|::=|\\.=|\\+=|\\?=|\\?\\?=|\\|\\|=|=>|:|,|<-)[ \\t]{{0,8}}\
+         (?:=|:=|::=|:::=|\\.=|\\+=|\\?=|\\?\\?=|\\|\\|=|=>|:|,|<-)[ \\t]{{0,8}}\
          (?:[rRbBuUf@$]?\\\\?[\"'`]|[|>][-+]?[ \\t]{{0,20}}\\r?\\n[ \\t]{{1,20}})?|[ \\t]{{1,8}}[\"']?){s}{END}"
     )
 }
@@ -349,6 +349,7 @@ mod tests {
     #[test]
     fn other_operators() {
         finds(&format!("pandadoc_key ::= {V}"));
+        finds(&format!("PANDADOC_KEY :::= \"{V}\""));
         misses(&format!("pandadoc_version = \"{V}\""));
         finds(&format!("PANDADOC_KEY ?= {V}"));
         finds(&format!("pandadoc_key <- \"{V}\""));
