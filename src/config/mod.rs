@@ -78,9 +78,6 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
-    /// The rules' keywords, all together, are too many for the prefilter.
-    #[error("keywords of all rules: {0}")]
-    Keywords(String),
 }
 
 /// One configuration file as parsed.

@@ -414,8 +414,7 @@ impl RuleSet {
         let composite = rules
             .iter()
             .any(|r| r.skip_report || !r.required.is_empty());
-        let prefilter = Prefilter::new(rules.iter().map(|r| r.keywords.as_slice()), workload)
-            .map_err(|e| ConfigError::Keywords(e.to_string()))?;
+        let prefilter = Prefilter::new(rules.iter().map(|r| r.keywords.as_slice()), workload);
         let by_id = rules
             .iter()
             .enumerate()
