@@ -2,7 +2,7 @@
 //! and the secret's shape (`secret`, a regex fragment), from which the
 //! engine builds one regex covering every way people write a credential
 //! next to a name: assignments in code (`=`, `:=`, `.=`, `::=`, `=>`, `:`,
-//! `,` in calls), `.env`, YAML (block scalars too), JSON, TOML, INI,
+//! `,` in calls, `-`), the provider's name alone as the key, `.env`, YAML (block scalars too), JSON, TOML, INI,
 //! properties, XML elements and attributes, HCL, CLI flags, HTTP headers,
 //! URL query strings and user info, SDK constructors and config sections.
 //!
@@ -95,6 +95,7 @@ pub fn expand(ctx: &ContextSyntax) -> Result<String, String> {
             "(?:{name}(?:{ID}|[ \\t]){{0,24}}?(?i:{keys}){ID}{{0,16}}?|(?i:{keys}){ID}{{0,24}}?{name}{ID}{{0,16}}?)"
         );
         alts.push(assignment(&key, &s));
+        alts.push(bare_name(&name, &s));
         alts.push(call(&name, &s));
         alts.push(xml_element(&key, &s));
         alts.push(xml_key_value(&key, &s));
@@ -198,8 +199,18 @@ fn words(list: &[String]) -> String {
 fn assignment(key: &str, s: &str) -> String {
     format!(
         "{key}(?:(?:[ \\t]{{1,3}}[\\w.\\-]{{1,20}}){{0,2}}?[ \\t]{{0,8}}(?::[ \\t]{{0,4}}&?[\\w<>\\[\\]?.']{{1,30}}[ \\t]{{0,4}})?\
-         (?:=|:=|::=|:::=|\\.=|\\+=|\\?=|\\?\\?=|\\|\\|=|=>|:|,|<-)[ \\t]{{0,8}}\
+         (?:=|:=|::=|:::=|\\.=|\\+=|\\?=|\\?\\?=|\\|\\|=|=>|:|,|<-|-)[ \\t]{{0,8}}\
          (?:[rRbBuUf@$]?\\\\?[\"'`]|[|>][-+]?[ \\t]{{0,20}}\\r?\\n[ \\t]{{1,20}})?|[ \\t]{{1,8}}[\"']?){s}{END}"
+    )
+}
+
+/// The provider's name alone as the key, as a whole word: `chartmogul: v`,
+/// `"findl": "v"`, `ENIGMA=v`, `cloudsmith v`, `kraken 'v'`. Not after a
+/// path or a word (`/x/chartmogul v`, `my_chartmogul v`), never the name
+/// followed by more of a word (`chartmogul_version v`).
+fn bare_name(name: &str, s: &str) -> String {
+    format!(
+        "(?:(?m:^)|[^\\w./\\\\\\-])[\"'`]?{name}[\"'`]?(?:[ \\t]{{1,4}}|[ \\t]{{0,4}}(?:=|:=|:|=>|-)[ \\t]{{0,4}})(?:[rRbBuU@]?\\\\?[\"'`])?{s}{END}"
     )
 }
 
@@ -414,6 +425,29 @@ mod tests {
         finds(&format!("pandadoc secret\t{V}"));
         misses(&format!("pandadoc version {V}"));
         misses(&format!("pandadoc key\n{V}"));
+    }
+
+    #[test]
+    fn the_name_alone_as_the_key() {
+        finds(&format!("pandadoc: {V}"));
+        finds(&format!("{{\"pandadoc\": \"{V}\"}}"));
+        finds(&format!("PANDADOC={V}"));
+        finds(&format!("pandadoc {V}"));
+        finds(&format!("pandadoc '{V}' other"));
+        finds(&format!("  panda-doc = \"{V}\""));
+        misses(&format!("/docs/pandadoc {V}"));
+        misses(&format!("mypandadoc: {V}"));
+        misses(&format!("pandadoc_version: {V}"));
+        misses(&format!("pandadoc.com/commit/{V}"));
+        misses(&format!("pandadoc\n{V}"));
+    }
+
+    #[test]
+    fn a_hyphen_between_key_and_value() {
+        finds(&format!("pandadoc-key-{V}"));
+        finds(&format!("pandadocSECRET-{V}"));
+        finds(&format!("pandadoc token - '{V}'"));
+        misses(&format!("pandadoc-version-{V}"));
     }
 
     #[test]
