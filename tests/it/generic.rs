@@ -187,3 +187,75 @@ fn a_lowercase_value_is_a_variable_in_code_and_a_value_in_config() {
         "{run:#?}"
     );
 }
+
+#[test]
+fn defaults_and_fallbacks_of_environment_lookups_are_values() {
+    let t = TestDir::new();
+    t.write(
+        "src/main/resources/application.properties",
+        "spring.datasource.password=${MYSQL_PASS:petFAKEclinic}\nspring.datasource.username=${MYSQL_USER:petclinic}\nspring.flyway.password=${FLYWAY_PASS}\n",
+    );
+    t.write(
+        "compose.yaml",
+        "services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-db-FAKEz2}\n      - REDIS_PASSWORD=${REDIS_PASSWORD:-changeme}\n",
+    );
+    t.write(
+        "config/db.ts",
+        "export default {\n  password: env.DB_PW || env.PW || 'Pa55FAKE12!',\n  user: env.DB_USER || 'app',\n  token: env.TOKEN || '',\n};\n",
+    );
+    t.write(
+        "settings.py",
+        "DB_PASSWORD = os.getenv(\"DB_PASSWORD\", \"Wk9FAKEqz\")\nSMTP_PASSWORD = os.getenv(\"SMTP_PASSWORD\", \"password\")\n",
+    );
+    let run = t.run(&["dir", ".", "--format", "json"]);
+    run.expect_code(1);
+    let mut found = locations(&run.findings());
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            loc("compose.yaml", 4, "generic-password-default"),
+            loc("config/db.ts", 2, "generic-password-fallback"),
+            loc("settings.py", 1, "generic-password-fallback"),
+            loc(
+                "src/main/resources/application.properties",
+                1,
+                "generic-password-default"
+            ),
+        ],
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn pw_keys_are_password_keys_and_settings_about_a_password_are_not() {
+    let t = TestDir::new();
+    t.write(
+        ".env",
+        "SEQ_PG_PW=seqFAKE_test\nPOSTGRES_PW=changeit\nmax_pw = compute_width(x)\n",
+    );
+    t.write(
+        "roles/db/tasks/main.yml",
+        "- mysql_user:\n    name: app\n    password: 'Hq7FAKEwx'\n    update_password: on_create\n    allow_empty_password: always_allowed\n",
+    );
+    t.write(
+        "tools/release.psm1",
+        "$Token = Get-GHDefaultAuthToken\n$password = ConvertTo-SecureString $Plain -AsPlainText -Force\n",
+    );
+    t.write(
+        "src/Remoting/Native.cs",
+        "internal class WSManCertificateThumbprintCredentials : BaseWSManAuthenticationCredentials\n{\n}\n",
+    );
+    let run = t.run(&["dir", ".", "--format", "json"]);
+    run.expect_code(1);
+    let mut found = locations(&run.findings());
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            loc(".env", 1, "generic-password"),
+            loc("roles/db/tasks/main.yml", 3, "generic-password"),
+        ],
+        "{run:#?}"
+    );
+}
