@@ -259,3 +259,39 @@ fn pw_keys_are_password_keys_and_settings_about_a_password_are_not() {
         "{run:#?}"
     );
 }
+
+#[test]
+fn credentials_given_as_call_arguments_env_entries_dsns_and_tool_flags() {
+    let t = TestDir::new();
+    t.write(
+        "client.py",
+        "r = requests.get(url, auth=(\"deploy\", \"Kq7FAKEzp9\"))\nr = requests.get(url, auth=(\"user\", \"pass\"))\nr = requests.get(url, auth=(user, password))\n",
+    );
+    t.write(
+        "store/db.go",
+        "db, _ := sql.Open(\"mysql\", \"app:Kq7FAKEzp9@tcp(db:3306)/app\")\ndsn := fmt.Sprintf(\"%s:%s@tcp(%s)/%s\", u, p, h, n)\nreq.SetBasicAuth(\"deploy\", os.Getenv(\"DEPLOY_PASSWORD\"))\n",
+    );
+    t.write(
+        "deploy/api.yaml",
+        "spec:\n  containers:\n    - name: api\n      env:\n        - name: DB_PASSWORD\n          value: Kq7FAKEzp9\n        - name: DB_HOST\n          value: Wq8FAKEx2zLm\n        - name: API_TOKEN\n          valueFrom:\n            secretKeyRef:\n              name: api\n",
+    );
+    t.write(
+        "scripts/setup.sh",
+        "redis-cli -h cache -a Kq7FAKEzp9 ping\nredis-cli -a \"$REDIS_PASSWORD\" ping\nopenssl pkcs12 -export -passout pass:Kq7FAKEzp9 -out a.p12\nopenssl pkcs12 -export -passout env:P12_PASSWORD -out a.p12\n",
+    );
+    let run = t.run(&["dir", ".", "--format", "json"]);
+    run.expect_code(1);
+    let mut found = locations(&run.findings());
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            loc("client.py", 1, "generic-credential-args"),
+            loc("deploy/api.yaml", 6, "generic-kubernetes-env-password"),
+            loc("scripts/setup.sh", 1, "generic-cli-tool-password"),
+            loc("scripts/setup.sh", 3, "generic-cli-tool-password"),
+            loc("store/db.go", 1, "generic-go-mysql-dsn"),
+        ],
+        "{run:#?}"
+    );
+}
