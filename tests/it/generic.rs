@@ -295,3 +295,39 @@ fn credentials_given_as_call_arguments_env_entries_dsns_and_tool_flags() {
         "{run:#?}"
     );
 }
+
+#[test]
+fn xml_properties_dockerfile_env_and_database_clients_carry_passwords() {
+    let t = TestDir::new();
+    t.write(
+        "src/main/resources/beans.xml",
+        "<bean id=\"ds\">\n  <property name=\"password\" value=\"Kq7FAKEzp9\"/>\n  <property name=\"password\" value=\"${jdbc.password}\"/>\n  <property name=\"username\" value=\"Wq8FAKEx2z\"/>\n</bean>\n",
+    );
+    t.write(
+        "Dockerfile",
+        "FROM mysql:8\nENV MYSQL_ROOT_PASSWORD Kq7FAKEzp9\nENV MYSQL_PASSWORD $MYSQL_PASSWORD\n",
+    );
+    t.write(
+        "ops/db.sh",
+        "sqlcmd -S db -U sa -P 'Kq7FAKEzp9' -Q \"select 1\"\nsqlcmd -S db -U sa -P \"$SA_PASSWORD\"\nldapsearch -x -D cn=admin -w Kq7FAKEzp9 -b dc=example\nldapsearch -x -D cn=admin -W -b dc=example\nsqlplus system/Kq7FAKEzp9@//db:1521/XE\nsqlplus / as sysdba\n",
+    );
+    let run = t.run(&["dir", ".", "--format", "json"]);
+    run.expect_code(1);
+    let mut found = locations(&run.findings());
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            loc("Dockerfile", 2, "generic-dockerfile-env-password"),
+            loc("ops/db.sh", 1, "generic-cli-tool-password"),
+            loc("ops/db.sh", 3, "generic-cli-tool-password"),
+            loc("ops/db.sh", 5, "generic-cli-tool-password"),
+            loc(
+                "src/main/resources/beans.xml",
+                2,
+                "generic-xml-property-password"
+            ),
+        ],
+        "{run:#?}"
+    );
+}
