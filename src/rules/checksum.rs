@@ -181,8 +181,9 @@ const PLACEHOLDER_PASSWORDS: &[&str] = &[
 
 /// The user of base64 `user:password` credentials (RFC 7617): valid base64,
 /// decoding to printable text with a non-empty user (no spaces) and a
-/// password of 3 characters or more that is not a placeholder or a
-/// template reference.
+/// password of 3 characters or more that is not a placeholder, a value
+/// naming itself a password (`testpassword`, `my_passwd`) or a template
+/// reference.
 pub fn basic_auth_user(secret: &[u8]) -> Option<String> {
     let raw = base64_decode(secret)?;
     let text = std::str::from_utf8(&raw).ok()?;
@@ -200,6 +201,8 @@ pub fn basic_auth_user(secret: &[u8]) -> Option<String> {
         || lower
             .chars()
             .all(|c| c == lower.chars().next().unwrap_or('x'))
+        || lower.contains("password")
+        || lower.contains("passwd")
         || ["${", "{{", "<", "%s", "$("]
             .iter()
             .any(|t| password.starts_with(t));
@@ -334,6 +337,8 @@ mod tests {
             ":Wk9!qTz",
             "u:xx",
             "u:${PW}",
+            "testuser:testpassword",
+            "svc:My_Passwd7",
         ] {
             assert_eq!(basic_auth_user(enc(not).as_bytes()), None, "{not}");
         }

@@ -189,6 +189,150 @@ fn a_lowercase_value_is_a_variable_in_code_and_a_value_in_config() {
 }
 
 #[test]
+fn defaults_and_fallbacks_of_environment_lookups_are_values() {
+    let t = TestDir::new();
+    t.write(
+        "src/main/resources/application.properties",
+        "spring.datasource.password=${MYSQL_PASS:petFAKEclinic}\nspring.datasource.username=${MYSQL_USER:petclinic}\nspring.flyway.password=${FLYWAY_PASS}\n",
+    );
+    t.write(
+        "compose.yaml",
+        "services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-db-FAKEz2}\n      - REDIS_PASSWORD=${REDIS_PASSWORD:-changeme}\n",
+    );
+    t.write(
+        "config/db.ts",
+        "export default {\n  password: env.DB_PW || env.PW || 'Pa55FAKE12!',\n  user: env.DB_USER || 'app',\n  token: env.TOKEN || '',\n};\n",
+    );
+    t.write(
+        "settings.py",
+        "DB_PASSWORD = os.getenv(\"DB_PASSWORD\", \"Wk9FAKEqz\")\nSMTP_PASSWORD = os.getenv(\"SMTP_PASSWORD\", \"password\")\n",
+    );
+    let run = t.run(&["dir", ".", "--format", "json"]);
+    run.expect_code(1);
+    let mut found = locations(&run.findings());
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            loc("compose.yaml", 4, "generic-password-default"),
+            loc("config/db.ts", 2, "generic-password-fallback"),
+            loc("settings.py", 1, "generic-password-fallback"),
+            loc(
+                "src/main/resources/application.properties",
+                1,
+                "generic-password-default"
+            ),
+        ],
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn pw_keys_are_password_keys_and_settings_about_a_password_are_not() {
+    let t = TestDir::new();
+    t.write(
+        ".env",
+        "SEQ_PG_PW=seqFAKE_test\nPOSTGRES_PW=changeit\nmax_pw = compute_width(x)\n",
+    );
+    t.write(
+        "roles/db/tasks/main.yml",
+        "- mysql_user:\n    name: app\n    password: 'Hq7FAKEwx'\n    update_password: on_create\n    allow_empty_password: always_allowed\n",
+    );
+    t.write(
+        "tools/release.psm1",
+        "$Token = Get-GHDefaultAuthToken\n$password = ConvertTo-SecureString $Plain -AsPlainText -Force\n",
+    );
+    t.write(
+        "src/Remoting/Native.cs",
+        "internal class WSManCertificateThumbprintCredentials : BaseWSManAuthenticationCredentials\n{\n}\n",
+    );
+    let run = t.run(&["dir", ".", "--format", "json"]);
+    run.expect_code(1);
+    let mut found = locations(&run.findings());
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            loc(".env", 1, "generic-password"),
+            loc("roles/db/tasks/main.yml", 3, "generic-password"),
+        ],
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn credentials_given_as_call_arguments_env_entries_dsns_and_tool_flags() {
+    let t = TestDir::new();
+    t.write(
+        "client.py",
+        "r = requests.get(url, auth=(\"deploy\", \"Kq7FAKEzp9\"))\nr = requests.get(url, auth=(\"user\", \"pass\"))\nr = requests.get(url, auth=(user, password))\n",
+    );
+    t.write(
+        "store/db.go",
+        "db, _ := sql.Open(\"mysql\", \"app:Kq7FAKEzp9@tcp(db:3306)/app\")\ndsn := fmt.Sprintf(\"%s:%s@tcp(%s)/%s\", u, p, h, n)\nreq.SetBasicAuth(\"deploy\", os.Getenv(\"DEPLOY_PASSWORD\"))\n",
+    );
+    t.write(
+        "deploy/api.yaml",
+        "spec:\n  containers:\n    - name: api\n      env:\n        - name: DB_PASSWORD\n          value: Kq7FAKEzp9\n        - name: DB_HOST\n          value: Wq8FAKEx2zLm\n        - name: API_TOKEN\n          valueFrom:\n            secretKeyRef:\n              name: api\n",
+    );
+    t.write(
+        "scripts/setup.sh",
+        "redis-cli -h cache -a Kq7FAKEzp9 ping\nredis-cli -a \"$REDIS_PASSWORD\" ping\nopenssl pkcs12 -export -passout pass:Kq7FAKEzp9 -out a.p12\nopenssl pkcs12 -export -passout env:P12_PASSWORD -out a.p12\n",
+    );
+    let run = t.run(&["dir", ".", "--format", "json"]);
+    run.expect_code(1);
+    let mut found = locations(&run.findings());
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            loc("client.py", 1, "generic-credential-args"),
+            loc("deploy/api.yaml", 6, "generic-kubernetes-env-password"),
+            loc("scripts/setup.sh", 1, "generic-cli-tool-password"),
+            loc("scripts/setup.sh", 3, "generic-cli-tool-password"),
+            loc("store/db.go", 1, "generic-go-mysql-dsn"),
+        ],
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn xml_properties_dockerfile_env_and_database_clients_carry_passwords() {
+    let t = TestDir::new();
+    t.write(
+        "src/main/resources/beans.xml",
+        "<bean id=\"ds\">\n  <property name=\"password\" value=\"Kq7FAKEzp9\"/>\n  <property name=\"password\" value=\"${jdbc.password}\"/>\n  <property name=\"username\" value=\"Wq8FAKEx2z\"/>\n</bean>\n",
+    );
+    t.write(
+        "Dockerfile",
+        "FROM mysql:8\nENV MYSQL_ROOT_PASSWORD Kq7FAKEzp9\nENV MYSQL_PASSWORD $MYSQL_PASSWORD\n",
+    );
+    t.write(
+        "ops/db.sh",
+        "sqlcmd -S db -U sa -P 'Kq7FAKEzp9' -Q \"select 1\"\nsqlcmd -S db -U sa -P \"$SA_PASSWORD\"\nldapsearch -x -D cn=admin -w Kq7FAKEzp9 -b dc=example\nldapsearch -x -D cn=admin -W -b dc=example\nsqlplus system/Kq7FAKEzp9@//db:1521/XE\nsqlplus / as sysdba\n",
+    );
+    let run = t.run(&["dir", ".", "--format", "json"]);
+    run.expect_code(1);
+    let mut found = locations(&run.findings());
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            loc("Dockerfile", 2, "generic-dockerfile-env-password"),
+            loc("ops/db.sh", 1, "generic-cli-tool-password"),
+            loc("ops/db.sh", 3, "generic-cli-tool-password"),
+            loc("ops/db.sh", 5, "generic-cli-tool-password"),
+            loc(
+                "src/main/resources/beans.xml",
+                2,
+                "generic-xml-property-password"
+            ),
+        ],
+        "{run:#?}"
+    );
+}
+
+#[test]
 fn assignments_in_go_php_make_and_xml_elements_are_read() {
     let t = TestDir::new();
     let value = "ke7wbhadl4f4q4yjcmh1iQizhdj5wz4d";
