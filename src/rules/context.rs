@@ -120,6 +120,39 @@ pub fn expand(ctx: &ContextSyntax) -> Result<String, String> {
     Ok(alts.join("|"))
 }
 
+/// An upper bound of the longest match of [`expand`]'s regex, without
+/// parsing it (a context regex is large: parsing it costs more than most
+/// scans of a small change). `measure` gives a regex's longest match. The
+/// template, expanded once with a two-byte name (if the rule has names),
+/// host and key and an eight-byte secret, is measured once; each part adds
+/// what it is longer, as if every part lay on the longest path.
+pub fn max_len(ctx: &ContextSyntax, measure: impl Fn(&str) -> Option<usize>) -> Option<usize> {
+    // With names and without (a host-only rule has fewer syntaxes).
+    static BASE: [std::sync::OnceLock<Option<usize>>; 2] =
+        [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
+    let named = !ctx.names.is_empty();
+    let base = (*BASE[usize::from(named)].get_or_init(|| {
+        let placeholder = ContextSyntax {
+            names: named.then(|| "nn".into()).into_iter().collect(),
+            secret: "x{8}".into(),
+            hosts: vec!["hh".into()],
+            keys: vec!["kk".into()],
+        };
+        measure(&expand(&placeholder).ok()?)
+    }))?;
+    let longest = |list: &[String]| list.iter().map(String::len).max().unwrap_or(2);
+    let word = |list: &[&str]| list.iter().map(|w| w.len()).max().unwrap_or(2);
+    let (keys, section_keys) = match ctx.keys.is_empty() {
+        true => (word(KEYS), word(SECTION_KEYS)),
+        false => (longest(&ctx.keys), longest(&ctx.keys)),
+    };
+    let name = longest(&ctx.names);
+    let host = longest(&ctx.hosts);
+    let parts = [name, host, name.max(host), keys, section_keys];
+    let extra: usize = parts.iter().map(|l| l.saturating_sub(2)).sum();
+    Some(base + extra + measure(&ctx.secret)?.saturating_sub(8))
+}
+
 /// The prefilter keywords of a context rule: each name's longest part, each host.
 pub fn keywords(ctx: &ContextSyntax) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -320,6 +353,49 @@ mod tests {
         let p = Pattern::new(&expand(&rule()).unwrap()).unwrap();
         let longest = p.max_len().expect("bounded");
         assert!(longest < 4096, "{longest}");
+    }
+
+    #[test]
+    fn the_length_bound_holds_for_every_shape_of_context() {
+        let measure = |re: &str| Pattern::new(re).ok()?.max_len();
+        let mut contexts = vec![rule()];
+        let mut keyed = rule();
+        keyed.keys = vec!["signing-secret".into()];
+        contexts.push(keyed);
+        let mut hosts_only = rule();
+        hosts_only.names.clear();
+        contexts.push(hosts_only);
+        let mut long = rule();
+        long.names = vec!["a-very-long-provider-name".into()];
+        long.secret = "[A-Za-z0-9]{64,128}".into();
+        long.hosts.clear();
+        contexts.push(long);
+        for ctx in &contexts {
+            let exact = measure(&expand(ctx).unwrap()).unwrap();
+            let bound = max_len(ctx, measure).unwrap();
+            assert!(
+                bound >= exact && bound <= exact + 200,
+                "{bound} vs {exact}: {ctx:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_length_bound_holds_for_every_built_in_context_rule() {
+        let measure = |re: &str| Pattern::new(re).ok()?.max_len();
+        let config = crate::config::Config::builtin().unwrap();
+        let mut checked = 0;
+        for ctx in config
+            .rules
+            .iter()
+            .filter_map(|r| r.syntax.context.as_ref())
+        {
+            let exact = measure(&expand(ctx).unwrap()).unwrap();
+            let bound = max_len(ctx, measure).unwrap();
+            assert!(bound >= exact, "{bound} < {exact}: {ctx:?}");
+            checked += 1;
+        }
+        assert!(checked > 500, "{checked}");
     }
 
     #[test]

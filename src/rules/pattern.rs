@@ -158,14 +158,19 @@ impl LazyPattern {
     }
 
     /// The longest match in bytes, if bounded; parsed, not compiled (a
-    /// pattern that does not parse counts as unbounded).
+    /// pattern that does not parse counts as unbounded). For a context
+    /// rule, an upper bound read off its parts ([`context::max_len`]).
     pub fn max_len(&self) -> Option<usize> {
         if let Some(Some(p)) = self.compiled.get() {
             return p.max_len();
         }
         *self.max_len.get_or_init(|| {
-            let hir = parse(self.text().ok()?).ok()?;
-            hir.properties().maximum_len()
+            let measure = |text: &str| parse(text).ok()?.properties().maximum_len();
+            let text = self.text().ok()?;
+            match &self.from {
+                Source::Context(ctx) => context::max_len(ctx, measure),
+                Source::Regex(_) => measure(text),
+            }
         })
     }
 
