@@ -4,7 +4,8 @@
 //! next to a name: assignments in code (`=`, `:=`, `.=`, `::=`, `=>`, `:`,
 //! `,` in calls, `-`), the provider's name alone as the key, `.env`, YAML (block scalars too), JSON, TOML, INI,
 //! properties, XML elements and attributes, HCL, CLI flags, HTTP headers,
-//! URL query strings and user info, SDK constructors and config sections.
+//! URL query strings and user info, SDK constructors, config sections and
+//! the provider named on the line above a `key = value`.
 //!
 //! ```toml
 //! [rules.context]
@@ -19,7 +20,7 @@
 //! Names and keys match in any case; the secret as written. Every part is
 //! bounded and none reads past the end of the secret's line, except where the
 //! syntax itself spans lines (a YAML block scalar, an XML element, a section
-//! header above its key).
+//! header above its key, the name on the line above).
 
 use crate::config::ContextSyntax;
 
@@ -100,6 +101,7 @@ pub fn expand(ctx: &ContextSyntax) -> Result<String, String> {
         alts.push(xml_element(&key, &s));
         alts.push(xml_key_value(&key, &s));
         alts.push(section(&name, &ctx.keys, &s));
+        alts.push(line_above(&name, &ctx.keys, &s));
     }
     // Where a header or a query may sit: beside a name or a host.
     let hosts: Vec<String> = ctx.hosts.iter().map(|h| regex_syntax::escape(h)).collect();
@@ -283,6 +285,22 @@ fn section(name: &str, keys: &[String], s: &str) -> String {
          |[\"']?[\\w.\\-]{{0,40}}?{name}[\\w.\\-]{{0,40}}[\"']?[ \\t]{{0,4}}[:=][ \\t]{{0,4}}\\{{?\
          |[\\w]{{1,20}}[ \\t]{{1,4}}\"[\\w.\\-]{{0,40}}?{name}[\\w.\\-]{{0,40}}\"[ \\t]{{0,4}}\\{{)[ \\t]{{0,20}}\\r?\\n\
          (?:[^\\n]{{0,120}}\\n){{0,5}}?[ \\t]{{0,40}}[\"']?[\\w.\\-]{{0,30}}?(?i:{keys})[\\w.\\-]{{0,20}}[\"']?[ \\t]{{0,4}}[:=][ \\t]{{0,4}}[\"']?{s}{END})"
+    )
+}
+
+/// The provider named on the line above, with no value there, and a
+/// credential key with its value on the next line: `# Pandadoc` or
+/// `[INFO] calling the pandadoc API` above `key = v` or `Using Key=v`. The
+/// name is a whole word (not `mypandadoc`, not `pandadoc_version`), the key
+/// starts a word, and nothing reads past the secret's line.
+fn line_above(name: &str, keys: &[String], s: &str) -> String {
+    let keys = match keys.is_empty() {
+        true => SECTION_KEYS.join("|"),
+        false => words(keys),
+    };
+    format!(
+        "(?m:^(?:[^\\n=]{{0,80}}?[^\\w\\n=])?{name}(?:[^\\w\\n=][^\\n=]{{0,80}})?\\r?\\n\
+         [ \\t]{{0,40}}(?:[^\\n=:]{{0,30}}?[^\\w\\n=:])?[\"']?(?i:{keys})[\\w.\\-]{{0,20}}[\"']?[ \\t]{{0,4}}(?::=|[:=])[ \\t]{{0,4}}[\"']?{s}{END})"
     )
 }
 
@@ -533,6 +551,26 @@ mod tests {
     }
 
     #[test]
+    fn the_name_on_the_line_above() {
+        finds(&format!("# Pandadoc\nkey={V}\nnext=1"));
+        finds(&format!("pandadoc is documented\nkey = '{V}'"));
+        finds(&format!(
+            "[INFO] Sending request to the pandadoc API\n[DEBUG] Using Key={V}"
+        ));
+        finds(&format!("// Panda-Doc (docs)\r\n  const token = \"{V}\";"));
+        finds(&format!("  \"pandadoc\"\n  \"token\": \"{V}\""));
+        // A value on the name's line, a line between, the name inside a word,
+        // a key that is no credential, the value on a third line.
+        misses(&format!("pandadoc_url = x\nkey = '{V}'"));
+        misses(&format!("# pandadoc\n\nkey = '{V}'"));
+        misses(&format!("# mypandadoc\nkey = '{V}'"));
+        misses(&format!("# pandadocs\nkey = '{V}'"));
+        misses(&format!("# pandadoc\nversion = '{V}'"));
+        misses(&format!("# pandadoc\nmonkey = '{V}'"));
+        misses(&format!("# pandadoc\nkey =\n'{V}'"));
+    }
+
+    #[test]
     fn http_headers() {
         finds(&format!(
             "curl -H \"X-Pandadoc-Key: {V}\" https://example.com"
@@ -577,7 +615,6 @@ mod tests {
         misses(&format!("PANDADOC_API_KEY={}", &V[..32]));
         misses(&format!("PANDADOC_API_KEY={V}ab"));
         misses("PANDADOC_API_KEY=${PANDADOC_API_KEY}");
-        misses(&format!("pandadoc is documented\nkey = '{V}'"));
     }
 
     #[test]
