@@ -36,7 +36,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ in the repo
-from trufflehog_recall import IDENT, Unknown, read_string, run_tool, skip_ws  # noqa: E402
+from peer_examples import score  # noqa: E402
+from trufflehog_recall import IDENT, Unknown, read_string, skip_ws  # noqa: E402
 
 try:
     import re._parser as sre  # Python 3.11+
@@ -307,41 +308,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--misses", metavar="TOOL", help="list that tool's missed positives (MISS) and reported negatives (NEG)")
     a = ap.parse_args()
-    cases = extract(a.mirrors, a.out, a.seed)
-    peers_bin = os.environ.get("PEERS_BIN", "/work/main/target/peers/bin")
-    exes = {"leakhound": os.environ.get("LEAKHOUND", os.path.join(REPO, "target/release/leakhound"))}
-    for t in ("gitleaks", "betterleaks", "kingfisher"):
-        exes[t] = os.path.join(peers_bin, t)
-    tools = a.tools.split(",") if a.tools else [t for t, e in exes.items() if os.access(e, os.X_OK)]
-    for peer in cases["pos"]:
-        print(f"{peer}: {len(cases['pos'][peer])} positive samples "
-              f"({len({r for r, _ in cases['pos'][peer]})} rules), {len(cases['neg'][peer])} negative")
-    print("\n| tool | set | recall | rules fully found | negatives reported |")
-    print("| --- | --- | ---: | ---: | ---: |")
-    for tool in tools:
-        hits = {}
-        for side in ("pos", "neg"):
-            got = run_tool(tool, exes[tool], os.path.join(a.out, side), os.path.join(a.out, f"{tool}-{side}.json"))
-            hits[side] = set(got["all"]) if got else None
-        if hits["pos"] is None or hits["neg"] is None:
-            print(f"| {tool} | - | err | | |")
-            continue
-        for peer in cases["pos"]:
-            pos, neg = cases["pos"][peer], cases["neg"][peer]
-            tp = sum(1 for _, rel in pos if rel in hits["pos"])
-            fp = sum(1 for _, rel in neg if rel in hits["neg"])
-            rules = {r for r, _ in pos}
-            full = sum(1 for r in rules if all(rel in hits["pos"] for q, rel in pos if q == r))
-            rec = tp / len(pos) if pos else 0
-            print(f"| {tool} | {peer} | {tp}/{len(pos)} = {rec:.3f} | {full}/{len(rules)} | {fp}/{len(neg)} |")
-        if tool == a.misses:
-            for peer in cases["pos"]:
-                for _, rel in cases["pos"][peer]:
-                    if rel not in hits["pos"]:
-                        print(f"MISS\t{rel}")
-                for _, rel in cases["neg"][peer]:
-                    if rel in hits["neg"]:
-                        print(f"NEG\t{rel}")
+    score(extract(a.mirrors, a.out, a.seed), a.out, a.tools, a.misses, noun="samples")
 
 
 if __name__ == "__main__":

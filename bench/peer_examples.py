@@ -87,6 +87,46 @@ def extract(mirrors, out):
     return cases
 
 
+def score(cases, out, tools, misses=None, noun="examples"):
+    """Runs each tool once on OUT/pos and OUT/neg; prints recall, the rules
+    whose every positive is found, and the negatives reported, per set (and,
+    for the tool `misses` names, each missed positive and reported negative)."""
+    peers_bin = os.environ.get("PEERS_BIN", "/work/main/target/peers/bin")
+    exes = {"leakhound": os.environ.get("LEAKHOUND", os.path.join(REPO, "target/release/leakhound"))}
+    for t in ("gitleaks", "betterleaks", "kingfisher"):
+        exes[t] = os.path.join(peers_bin, t)
+    tools = tools.split(",") if tools else [t for t, e in exes.items() if os.access(e, os.X_OK)]
+    for peer in cases["pos"]:
+        print(f"{peer}: {len(cases['pos'][peer])} positive {noun} "
+              f"({len({r for r, _ in cases['pos'][peer]})} rules), {len(cases['neg'][peer])} negative")
+    print("\n| tool | set | recall | rules fully found | negatives reported |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for tool in tools:
+        hits = {}
+        for side in ("pos", "neg"):
+            got = run_tool(tool, exes[tool], os.path.join(out, side), os.path.join(out, f"{tool}-{side}.json"))
+            hits[side] = set(got["all"]) if got else None
+        if hits["pos"] is None or hits["neg"] is None:
+            print(f"| {tool} | - | err | | |")
+            continue
+        for peer in cases["pos"]:
+            pos, neg = cases["pos"][peer], cases["neg"][peer]
+            tp = sum(1 for _, rel in pos if rel in hits["pos"])
+            fp = sum(1 for _, rel in neg if rel in hits["neg"])
+            rules = {r for r, _ in pos}
+            full = sum(1 for r in rules if all(rel in hits["pos"] for q, rel in pos if q == r))
+            rec = tp / len(pos) if pos else 0
+            print(f"| {tool} | {peer} | {tp}/{len(pos)} = {rec:.3f} | {full}/{len(rules)} | {fp}/{len(neg)} |")
+        if tool == misses:
+            for peer in cases["pos"]:
+                for _, rel in cases["pos"][peer]:
+                    if rel not in hits["pos"]:
+                        print(f"MISS\t{rel}")
+                for _, rel in cases["neg"][peer]:
+                    if rel in hits["neg"]:
+                        print(f"NEG\t{rel}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mirrors", default="/work/.mirror")
@@ -94,39 +134,7 @@ def main():
     ap.add_argument("--tools", default=None)
     ap.add_argument("--misses", metavar="TOOL", help="list that tool's missed positives (MISS) and reported negatives (NEG)")
     a = ap.parse_args()
-    cases = extract(a.mirrors, a.out)
-    peers_bin = os.environ.get("PEERS_BIN", "/work/main/target/peers/bin")
-    exes = {"leakhound": os.environ.get("LEAKHOUND", os.path.join(REPO, "target/release/leakhound"))}
-    for t in ("gitleaks", "betterleaks", "kingfisher"):
-        exes[t] = os.path.join(peers_bin, t)
-    tools = a.tools.split(",") if a.tools else [t for t, e in exes.items() if os.access(e, os.X_OK)]
-    for peer in cases["pos"]:
-        print(f"{peer}: {len(cases['pos'][peer])} positive examples "
-              f"({len({r for r, _ in cases['pos'][peer]})} rules), {len(cases['neg'][peer])} negative")
-    print("\n| tool | set | recall | negatives reported |")
-    print("| --- | --- | ---: | ---: |")
-    for tool in tools:
-        hits = {}
-        for side in ("pos", "neg"):
-            got = run_tool(tool, exes[tool], os.path.join(a.out, side), os.path.join(a.out, f"{tool}-{side}.json"))
-            hits[side] = set(got["all"]) if got else None
-        if hits["pos"] is None or hits["neg"] is None:
-            print(f"| {tool} | - | err | |")
-            continue
-        for peer in cases["pos"]:
-            pos, neg = cases["pos"][peer], cases["neg"][peer]
-            tp = sum(1 for _, rel in pos if rel in hits["pos"])
-            fp = sum(1 for _, rel in neg if rel in hits["neg"])
-            rec = tp / len(pos) if pos else 0
-            print(f"| {tool} | {peer} | {tp}/{len(pos)} = {rec:.3f} | {fp}/{len(neg)} |")
-        if tool == a.misses:
-            for peer in cases["pos"]:
-                for rid, rel in cases["pos"][peer]:
-                    if rel not in hits["pos"]:
-                        print(f"MISS\t{rel}")
-                for rid, rel in cases["neg"][peer]:
-                    if rel in hits["neg"]:
-                        print(f"NEG\t{rel}")
+    score(extract(a.mirrors, a.out), a.out, a.tools, a.misses)
 
 
 if __name__ == "__main__":
