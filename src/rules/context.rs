@@ -213,6 +213,15 @@ fn name_pattern(name: &str) -> String {
         .join(r"[_.\- ]?")
 }
 
+/// The key words of a key under a section or below the name's line:
+/// the rule's `keys`, else [`SECTION_KEYS`].
+fn section_keys(keys: &[String]) -> String {
+    match keys.is_empty() {
+        true => SECTION_KEYS.join("|"),
+        false => words(keys),
+    }
+}
+
 fn words(list: &[String]) -> String {
     list.iter()
         .map(|w| name_pattern(w))
@@ -276,10 +285,7 @@ fn xml_key_value(key: &str, s: &str) -> String {
 /// 5 lines: `[pandadoc]` (INI/TOML), `pandadoc:` (YAML), `"pandadoc": {`
 /// (JSON), `provider "pandadoc" {` (HCL).
 fn section(name: &str, keys: &[String], s: &str) -> String {
-    let keys = match keys.is_empty() {
-        true => SECTION_KEYS.join("|"),
-        false => words(keys),
-    };
+    let keys = section_keys(keys);
     format!(
         "(?m:^[ \\t]{{0,20}}(?:\\[[ \\t]{{0,4}}[\\w.\\-\" ]{{0,40}}?{name}[^\\]\\n]{{0,40}}\\]\
          |[\"']?[\\w.\\-]{{0,40}}?{name}[\\w.\\-]{{0,40}}[\"']?[ \\t]{{0,4}}[:=][ \\t]{{0,4}}\\{{?\
@@ -294,10 +300,7 @@ fn section(name: &str, keys: &[String], s: &str) -> String {
 /// name is a whole word (not `mypandadoc`, not `pandadoc_version`), the key
 /// starts a word, and nothing reads past the secret's line.
 fn line_above(name: &str, keys: &[String], s: &str) -> String {
-    let keys = match keys.is_empty() {
-        true => SECTION_KEYS.join("|"),
-        false => words(keys),
-    };
+    let keys = section_keys(keys);
     format!(
         "(?m:^(?:[^\\n=]{{0,80}}?[^\\w\\n=])?{name}(?:[^\\w\\n=][^\\n=]{{0,80}})?\\r?\\n\
          [ \\t]{{0,40}}(?:[^\\n=:]{{0,30}}?[^\\w\\n=:])?[\"']?(?i:{keys})[\\w.\\-]{{0,20}}[\"']?[ \\t]{{0,4}}(?::=|[:=])[ \\t]{{0,4}}[\"']?{s}{END})"
