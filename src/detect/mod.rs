@@ -362,9 +362,8 @@ impl<'r> Detector<'r> {
     /// Findings of path-only rules (a `path` and no `regex`): the file itself.
     fn path_findings<'a>(&'a self, ctx: &'a Context<'_>) -> impl Iterator<Item = Finding> + 'a {
         self.rules
-            .rules()
-            .iter()
-            .filter(|r| r.is_path_only() && ctx.path.is_some() && self.rule_applies(r, ctx))
+            .path_rules()
+            .filter(|r| ctx.path.is_some() && self.rule_applies(r, ctx))
             .map(|rule| {
                 let path = ctx.path.unwrap_or_default();
                 let secret = Secret::new(path);

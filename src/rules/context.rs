@@ -28,6 +28,12 @@ use crate::config::ContextSyntax;
 const ID: &str = r#"[\w.\-\[\]:'"$\\]"#;
 /// After the secret: a delimiter, or the end of the line (never the next line).
 const END: &str = r#"(?:[ \t"'`;,)\]}<>&|\\#]|\r|(?m:$))"#;
+/// Before the secret in every syntax: a blank, a line break, a quote, an
+/// operator's last character (`=`, `:`, `,`, `-`, `=>`), an element's `>`,
+/// a URL's `/` or `:`.
+const BEFORE: &str = r#"[ \t\n"'`=:,>/\-]"#;
+/// After the secret in every syntax: [`END`], or the `@` of URL user info.
+const AFTER: &str = r#"(?:[ \t"'`;,)\]}<>&|\\#@]|\r|(?m:$))"#;
 /// Credential words a key must hold (with the provider's name), when `keys` is empty.
 const KEYS: &[&str] = &[
     "key",
@@ -122,6 +128,13 @@ pub fn expand(ctx: &ContextSyntax) -> Result<String, String> {
     Ok(alts.join("|"))
 }
 
+/// A small regex that matches wherever [`expand`]'s does: the secret's
+/// shape with a character every syntax allows on each side of it. Where it
+/// does not match, the rule's large regex need not be compiled or run.
+pub fn guard(ctx: &ContextSyntax) -> String {
+    format!("{BEFORE}(?:{}){AFTER}", ctx.secret)
+}
+
 /// An upper bound of the longest match of [`expand`]'s regex, without
 /// parsing it (a context regex is large: parsing it costs more than most
 /// scans of a small change). `measure` gives a regex's longest match. The
@@ -155,17 +168,30 @@ pub fn max_len(ctx: &ContextSyntax, measure: impl Fn(&str) -> Option<usize>) -> 
     Some(base + extra + measure(&ctx.secret)?.saturating_sub(8))
 }
 
-/// The prefilter keywords of a context rule: each name's longest part, each host.
+/// The prefilter keywords of a context rule: each way of writing a name
+/// ([`name_pattern`]: every separator or none between its parts), or its
+/// longest part when it has more than [`MAX_SPELLED_PARTS`]; each host.
 pub fn keywords(ctx: &ContextSyntax) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for n in &ctx.names {
-        let part = n
+        let parts: Vec<String> = n
             .split(['-', '_', ' '])
-            .max_by_key(|p| p.len())
-            .unwrap_or(n)
-            .to_ascii_lowercase();
-        if !out.contains(&part) {
-            out.push(part);
+            .filter(|p| !p.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let spelled = match parts.len() {
+            2..=MAX_SPELLED_PARTS => spellings(&parts),
+            _ => parts
+                .iter()
+                .max_by_key(|p| p.len())
+                .cloned()
+                .into_iter()
+                .collect(),
+        };
+        for word in spelled {
+            if !out.contains(&word) {
+                out.push(word);
+            }
         }
     }
     for h in &ctx.hosts {
@@ -173,6 +199,29 @@ pub fn keywords(ctx: &ContextSyntax) -> Vec<String> {
         if !out.contains(&h) {
             out.push(h);
         }
+    }
+    out
+}
+
+/// Names of up to this many parts are keywords in every spelling (a part
+/// alone, such as `front` of `front-api`, is often a common word).
+const MAX_SPELLED_PARTS: usize = 3;
+
+/// What may stand between a name's parts, as in [`name_pattern`].
+const SEPARATORS: [&str; 5] = ["", "_", ".", "-", " "];
+
+/// Every spelling of `parts` joined by one of [`SEPARATORS`].
+fn spellings(parts: &[String]) -> Vec<String> {
+    let mut out = vec![parts[0].clone()];
+    for part in &parts[1..] {
+        out = out
+            .iter()
+            .flat_map(|head| {
+                SEPARATORS
+                    .iter()
+                    .map(move |sep| format!("{head}{sep}{part}"))
+            })
+            .collect();
     }
     out
 }
@@ -340,11 +389,14 @@ mod tests {
 
     const V: &str = "3f5e8a1c9b7d2e4f6a8c0b1d3e5f7a9c2b4d6e8f";
 
-    /// The secret found in `text`, and the whole match.
+    /// The secret found in `text`, and the whole match. Wherever the
+    /// regex finds one, the guard must match too.
     fn find(ctx: &ContextSyntax, text: &str) -> Option<(String, String)> {
         let p = Pattern::new(&expand(ctx).unwrap()).unwrap();
         let input = regex_automata::Input::new(text.as_bytes());
         let caps = p.regex().captures_iter(input).next()?;
+        let guard = Pattern::new(&guard(ctx)).unwrap();
+        assert!(guard.is_match(text.as_bytes()), "the guard misses {text:?}");
         let whole = caps.get_match()?.range();
         let secret = (1..caps.group_len())
             .find_map(|g| caps.get_group(g).filter(|m| !m.is_empty()))?
@@ -631,11 +683,27 @@ mod tests {
     #[test]
     fn keywords_are_names_and_hosts() {
         let mut ctx = rule();
-        ctx.names.push("open-weather_map".into());
+        let words = keywords(&ctx);
         assert_eq!(
-            keywords(&ctx),
-            ["pandadoc", "panda", "weather", "api.pandadoc.com"]
+            words,
+            [
+                "pandadoc",
+                "panda_doc",
+                "panda.doc",
+                "panda-doc",
+                "panda doc",
+                "api.pandadoc.com"
+            ]
         );
+        // Each keyword is a spelling the name's regex accepts.
+        let name = Pattern::new(&format!("(?i:{})", name_pattern("panda-doc"))).unwrap();
+        assert!(words[..5].iter().all(|w| name.is_match(w.as_bytes())));
+        ctx.names.push("open-weather_map".into());
+        let words = keywords(&ctx);
+        assert_eq!(words.len(), 6 + 25, "{words:?}");
+        assert!(words.contains(&"open.weather map".to_string()));
+        ctx.names = vec!["a-b-c-longest".into()];
+        assert_eq!(keywords(&ctx), ["longest", "api.pandadoc.com"]);
     }
 
     #[test]

@@ -73,8 +73,9 @@ pub struct Rule {
     /// A `file` rule's magic bytes: the file starts with one of them.
     pub magic: Vec<Magic>,
     regex: Option<LazyPattern>,
-    /// A context rule's secret shape alone: where it does not match, the
-    /// rule's (large) regex cannot either, and is neither compiled nor run.
+    /// A context rule's secret shape between delimiters ([`context::guard`]):
+    /// where it does not match, the rule's (large) regex cannot either, and
+    /// is neither compiled nor run.
     guard: Option<LazyPattern>,
 }
 
@@ -163,7 +164,7 @@ impl Rule {
         .transpose()
         .map_err(&fail)?;
         let guard = match (&s.regex, &s.context) {
-            (None, Some(ctx)) => LazyPattern::new(&ctx.secret, Compile::OnFirstUse).ok(),
+            (None, Some(ctx)) => LazyPattern::new(&context::guard(ctx), Compile::OnFirstUse).ok(),
             _ => None,
         };
         let allowlists = s
@@ -303,7 +304,7 @@ impl Rule {
         self.guard
             .as_ref()
             .and_then(LazyPattern::get)
-            .is_none_or(|g| g.regex().is_match(Input::new(data).span(window)))
+            .is_none_or(|g| g.is_match_in(Input::new(data).span(window)))
     }
 
     /// Whether the rule can apply to a file whose path ends in `name`:
@@ -347,6 +348,8 @@ pub struct RuleSet {
     composite: bool,
     /// Indices of the `file` rules, which every blob is checked against.
     file_rules: Vec<usize>,
+    /// Indices of the path-only rules ([`Rule::is_path_only`]), likewise.
+    path_rules: Vec<usize>,
 }
 
 impl RuleSet {
@@ -423,6 +426,9 @@ impl RuleSet {
         let file_rules = (0..rules.len())
             .filter(|&i| rules[i].is_file_rule())
             .collect();
+        let path_rules = (0..rules.len())
+            .filter(|&i| rules[i].is_path_only())
+            .collect();
         Ok(RuleSet {
             rules,
             by_id,
@@ -430,6 +436,7 @@ impl RuleSet {
             global,
             composite,
             file_rules,
+            path_rules,
         })
     }
 
@@ -475,6 +482,11 @@ impl RuleSet {
     /// The `file` rules with their indices, in configuration order.
     pub fn file_rules(&self) -> impl Iterator<Item = (usize, &Rule)> {
         self.file_rules.iter().map(|&i| (i, &self.rules[i]))
+    }
+
+    /// The path-only rules, in configuration order.
+    pub fn path_rules(&self) -> impl Iterator<Item = &Rule> {
+        self.path_rules.iter().map(|&i| &self.rules[i])
     }
 
     /// The magic bytes of every `file` rule: binary files that start with

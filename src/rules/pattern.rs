@@ -56,7 +56,15 @@ impl Pattern {
 
     /// Whether the pattern matches anywhere in `hay`.
     pub fn is_match(&self, hay: &[u8]) -> bool {
-        self.regex.is_match(Input::new(hay))
+        self.is_match_in(Input::new(hay))
+    }
+
+    /// Whether the pattern matches in `input` (a span of a haystack). A
+    /// half search that stops at the first match: `meta::Regex::is_match`
+    /// is 30-40x slower on shapes with an inner literal and no prefix
+    /// (`[\w-]{11}\.[\w-]{43}`: 64 ms against 1.6 ms on 660 KB).
+    pub fn is_match_in(&self, input: Input<'_>) -> bool {
+        self.regex.search_half(&input.earliest(true)).is_some()
     }
 }
 
