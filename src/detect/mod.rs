@@ -29,7 +29,8 @@ pub use testpath::is_test_path;
 pub use trace::{trace, Outcome, Trace};
 
 /// Bytes searched around a keyword beyond the rule's longest match, so a
-/// keyword just outside a bounded match (a variable name) still counts.
+/// keyword just outside a bounded match (a variable name) still counts;
+/// none for a rule whose keywords are inside every match.
 const KEYWORD_SLACK: usize = 256;
 
 /// Which part of a blob can hold a finding that counts.
@@ -319,9 +320,13 @@ impl<'r> Detector<'r> {
             }
             // The bound is read off the parsed regex: a rule whose windows
             // all miss `near` is never compiled.
+            let slack = match rule.keywords_inside_match() {
+                true => 0,
+                false => KEYWORD_SLACK,
+            };
             let reach = rule
                 .regex_max_len()
-                .map_or(data.len(), |m| m.saturating_add(KEYWORD_SLACK));
+                .map_or(data.len(), |m| m.saturating_add(slack));
             let window =
                 hit.start.saturating_sub(reach)..hit.end.saturating_add(reach).min(data.len());
             if near.is_some_and(|near| !rule.is_file_rule() && !reaches(near, &window)) {
@@ -806,6 +811,30 @@ mod tests {
         let found = detector.scan(format!("ABUSEIPDB_API_KEY={key}\n").as_bytes(), &origin);
         assert!(compiled(&rules).contains(&id));
         assert!(found.iter().any(|f| &*f.rule_id == id), "{found:#?}");
+    }
+
+    #[test]
+    fn a_context_rule_finds_its_secret_at_the_far_end_of_its_widest_syntax() {
+        // The name in a section header, the key five long lines below: the
+        // window around the name (no slack for a context rule) still
+        // reaches the secret, in a blob with text on both sides.
+        let rules = builtin();
+        let origin = Origin::Stdin { label: "t".into() };
+        let detector = Detector::new(&rules, DetectOptions::default());
+        let secret = base62(40);
+        let filler = "x = 1\n".repeat(400);
+        let lines = format!("# {}\n", "y".repeat(110)).repeat(5);
+        let text = format!("{filler}[pandadoc]\n{lines}api_key = {secret}\n{filler}");
+        let found = detector.scan(text.as_bytes(), &origin);
+        assert!(
+            found.iter().any(|f| &*f.rule_id == "pandadoc-api-key"),
+            "{found:#?}"
+        );
+        // The shape glued to a word is not a value: the guard drops it.
+        let fresh = builtin();
+        let glued = format!("pandadoc_api_key = f{secret}(\n");
+        Detector::new(&fresh, DetectOptions::default()).scan(glued.as_bytes(), &origin);
+        assert!(!compiled(&fresh).contains(&"pandadoc-api-key"));
     }
 
     fn base62(n: usize) -> String {

@@ -307,6 +307,14 @@ impl Rule {
             .is_none_or(|g| g.is_match_in(Input::new(data).span(window)))
     }
 
+    /// Whether every match of the rule holds one of its keywords: true for
+    /// a context rule (its keywords are spellings of its names, and its
+    /// hosts, one of which every syntax holds). A gitleaks rule's keyword
+    /// may lie outside its match (a variable name before a bare value).
+    pub fn keywords_inside_match(&self) -> bool {
+        self.guard.is_some()
+    }
+
     /// Whether the rule can apply to a file whose path ends in `name`:
     /// false only when its path regex, judged on a path's last component,
     /// rejects `name`.
